@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "NetKernel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "NetCore", targets: ["NetCore"]),
+        .library(name: "NDIS", targets: ["NDIS"]),
+        .library(name: "TCPIP", targets: ["TCPIP"]),
+        .library(name: "NetSim", targets: ["NetSim"]),
+        .executable(name: "netkernel", targets: ["netkernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "NetCore", swiftSettings: strict),
+        .target(name: "NDIS", dependencies: ["NetCore"], swiftSettings: strict),
+        .target(name: "TCPIP", dependencies: ["NetCore", "NDIS"], swiftSettings: strict),
+        .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP"], swiftSettings: strict),
+        .executableTarget(
+            name: "netkernel",
+            dependencies: [
+                "NetCore", "NDIS", "TCPIP", "NetSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
+        .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
+    ]
+)

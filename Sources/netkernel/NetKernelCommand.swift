@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct NetKernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "netkernel")
+}
