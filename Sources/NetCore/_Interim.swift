@@ -51,3 +51,10 @@ extension NDISStatus {
     public var ntStatus: NTStatus { NTStatus(rawValue: rawValue) }
 }
 extension MACAddress { public var bytes: [UInt8] { (0..<6).map { UInt8(truncatingIfNeeded: rawValue >> UInt64(40 - 8 * $0)) } } }
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 { state &+= 0x9E3779B97F4A7C15; var z = state; z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) &* 0x94D049BB133111EB; return z ^ (z >> 31) }
+    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func chance(_ p: Double) -> Bool { nextDouble() < p }
+}

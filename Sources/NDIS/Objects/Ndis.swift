@@ -12,12 +12,36 @@ public final class Ndis {
     public private(set) var adapters: [MiniportAdapter] = []
     var nextHandle: Int32 = 1
     var nextIfIndex: UInt32 = 1
+    var deferredCalls: [() -> Void] = []
 
     public init() {}
 
     func allocateHandle() -> NdisHandle {
         defer { nextHandle += 1 }
         return NdisHandle(rawValue: nextHandle)
+    }
+
+    // MARK: - Deferred procedure calls
+
+    /// NdisMQueueDpc: runs `work` later on the engine thread, outside the
+    /// call that queued it — how a miniport indicates what it received
+    /// during a send without re-entering the protocol that is sending.
+    public func queueDeferredProcedureCall(_ work: @escaping () -> Void) {
+        deferredCalls.append(work)
+    }
+
+    /// Whether deferred work is waiting: the engine polls again before sleeping.
+    public var hasDeferredWork: Bool { !deferredCalls.isEmpty }
+
+    /// Runs the deferred calls queued so far (those they queue run next time).
+    /// Returns how many ran.
+    @discardableResult
+    public func runDeferredProcedureCalls() -> Int {
+        guard !deferredCalls.isEmpty else { return 0 }
+        let batch = deferredCalls
+        deferredCalls.removeAll(keepingCapacity: true)
+        for work in batch { work() }
+        return batch.count
     }
 
     // MARK: - Drivers
