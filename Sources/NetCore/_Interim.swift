@@ -58,3 +58,57 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     public mutating func chance(_ p: Double) -> Bool { nextDouble() < p }
 }
+public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) { rawValue = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d) }
+    public init(bytes: UnsafeRawBufferPointer) { rawValue = bytes.loadBigEndianUInt32(at: 0) }
+    public func write(to buffer: UnsafeMutableRawBufferPointer, at offset: Int) { buffer.storeBigEndian(rawValue, at: offset) }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    public static let any = IPv4Address(rawValue: 0)
+    public static let broadcast = IPv4Address(rawValue: 0xFFFF_FFFF)
+    public var isMulticast: Bool { rawValue >> 28 == 0xE }
+    public var isLimitedBroadcast: Bool { rawValue == 0xFFFF_FFFF }
+    public var isUnspecified: Bool { rawValue == 0 }
+    public var isLoopback: Bool { rawValue >> 24 == 127 }
+    public var description: String { "\(rawValue >> 24).\(rawValue >> 16 & 255).\(rawValue >> 8 & 255).\(rawValue & 255)" }
+}
+public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var length: Int
+    public init?(address: IPv4Address, length: Int) { guard (0...32).contains(length) else { return nil }; self.address = address; self.length = length }
+    public var mask: IPv4Address { IPv4Address(rawValue: length == 0 ? 0 : UInt32.max << UInt32(32 - length)) }
+    public var network: IPv4Address { IPv4Address(rawValue: address.rawValue & mask.rawValue) }
+    public func contains(_ a: IPv4Address) -> Bool { a.rawValue & mask.rawValue == network.rawValue }
+    public var description: String { "\(network)/\(length)" }
+}
+extension MACAddress { public static func ipv4Multicast(_ g: IPv4Address) -> MACAddress { MACAddress(0x01, 0, 0x5e, UInt8(g.rawValue >> 16 & 0x7f), UInt8(g.rawValue >> 8 & 255), UInt8(g.rawValue & 255)) } }
+public struct InternetChecksum {
+    public static func checksum(_ b: UnsafeRawBufferPointer) -> UInt16 { var s: UInt32 = 0; var i = 0; while i + 1 < b.count { s += UInt32(b[i]) << 8 | UInt32(b[i+1]); i += 2 }; if i < b.count { s += UInt32(b[i]) << 8 }; while s >> 16 != 0 { s = (s & 0xffff) + (s >> 16) }; return ~UInt16(s) }
+    public static func isValid(_ b: UnsafeRawBufferPointer) -> Bool { checksum(b) == 0 }
+    public static func update(_ c: UInt16, old: UInt16, new: UInt16) -> UInt16 { var s = UInt32(~c) + UInt32(~old) + UInt32(new); while s >> 16 != 0 { s = (s & 0xffff) + (s >> 16) }; return ~UInt16(s) }
+}
+extension NTStatus {
+    public static let unsuccessful = NTStatus(rawValue: 0xC000_0001)
+    public static let invalidParameter = NTStatus(rawValue: 0xC000_000D)
+    public static let insufficientResources = NTStatus(rawValue: 0xC000_009A)
+    public static let networkUnreachable = NTStatus(rawValue: 0xC000_023C)
+    public static let hostUnreachable = NTStatus(rawValue: 0xC000_023D)
+    public static let invalidDeviceState = NTStatus(rawValue: 0xC000_0184)
+    public static let addressAlreadyExists = NTStatus(rawValue: 0xC000_020A)
+    public static let pending = NTStatus(rawValue: 0x103)
+    public static let bufferOverflow = NTStatus(rawValue: 0x8000_0005)
+    public static let notFound = NTStatus(rawValue: 0xC000_0225)
+}
+extension NTStatus { public static let invalidBufferSize = NTStatus(rawValue: 0xC000_0206) }
+public struct TimerID: Hashable, Sendable { var id: UInt64 }
+public struct TimerWheel<Payload> {
+    var items: [(Instant, UInt64, Payload)] = []
+    var next: UInt64 = 0
+    public init(start: Instant, tickNanoseconds: Int64 = 65_536, initialCapacity: Int = 64) {}
+    public mutating func schedule(at d: Instant, _ p: Payload) -> TimerID { next += 1; items.append((d, next, p)); items.sort { ($0.0, $0.1) < ($1.0, $1.1) }; return TimerID(id: next) }
+    @discardableResult public mutating func cancel(_ t: TimerID) -> Payload? { if let i = items.firstIndex(where: { $0.1 == t.id }) { return items.remove(at: i).2 }; return nil }
+    public func nextDeadline() -> Instant? { items.first?.0 }
+    public mutating func popExpired(now: Instant) -> (TimerID, Payload)? { guard let f = items.first, f.0 <= now else { return nil }; items.removeFirst(); return (TimerID(id: f.1), f.2) }
+    public var count: Int { items.count }
+}
