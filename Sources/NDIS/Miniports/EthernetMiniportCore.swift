@@ -86,7 +86,7 @@ public struct EthernetMiniportCore {
         case (.queryInformation, .genVendorDriverVersion):
             return request.answer(UInt32(0x0001_0000))
         default:
-            return request.requestType == .setInformation ? .invalidOid : .invalidOid
+            return request.requestType == .setInformation ? .invalidOID : .invalidOID
         }
     }
 
