@@ -1,0 +1,120 @@
+import ArgumentParser
+import NDIS
+import NetCore
+import NetSim
+
+/// `netkernel demo`: two simulated hosts on an impaired virtual wire, one
+/// pinging the other, printed like ping(8) with round trips in virtual time.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Ping between two simulated hosts on a lossy virtual wire (no root, no TAP)."
+    )
+
+    @Option(help: "Echo requests to send.")
+    var count = 10
+
+    @Option(help: "Probability that the wire loses a frame, each direction (0 to 1).")
+    var loss = 0.1
+
+    @Option(help: "One-way wire delay in milliseconds.")
+    var delay = 10.0
+
+    @Option(help: "Random extra delay per frame, 0 to this many milliseconds.")
+    var jitter = 0.0
+
+    @Option(help: "Milliseconds between echo requests.")
+    var interval = 1000.0
+
+    @Option(help: "ICMP data bytes per request (8 carry the send time).")
+    var size = 56
+
+    @Option(help: "Seed of the run: one seed, one run, byte for byte.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write every frame of both hosts to this pcapng file.")
+    var pcap: String?
+
+    @Flag(help: "Print each host's counters after the run.")
+    var stats = false
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard (0...1).contains(loss) else { throw ValidationError("--loss must be between 0 and 1") }
+        guard delay >= 0, jitter >= 0 else { throw ValidationError("--delay and --jitter must not be negative") }
+        guard interval > 0 else { throw ValidationError("--interval must be positive") }
+        guard (0...1400).contains(size) else { throw ValidationError("--size must be between 0 and 1400") }
+    }
+
+    func run() throws {
+        var scenario = PingScenario()
+        scenario.count = count
+        scenario.interval = .nanoseconds(Int64(interval * 1_000_000))
+        scenario.payloadLength = size
+        scenario.seed = seed
+        scenario.impairments = WireImpairments(loss: loss, delay: .nanoseconds(Int64(delay * 1_000_000)),
+                                               jitter: .nanoseconds(Int64(jitter * 1_000_000)))
+        scenario.timeout = max(.seconds(2), scenario.impairments.delay * 4 + scenario.impairments.jitter * 2)
+        var sink: CaptureSink?
+        if let pcap {
+            do { sink = try FileCaptureSink(path: pcap) } catch {
+                throw CleanExit.message("netkernel: cannot write \(pcap): \(describe(error))")
+            }
+        }
+        print("PING \(scenario.responderAddress) from \(scenario.pingerAddress): \(size) data bytes "
+              + "(simulated wire: loss \(percent(loss)), delay \(delay) ms, jitter \(jitter) ms, seed \(seed))")
+        let result: PingScenario.Result
+        do {
+            result = try scenario.run(captureSink: sink) { event in
+                switch event {
+                case let .reply(sequence, bytes, ttl, roundTrip):
+                    print("\(bytes) bytes from \(scenario.responderAddress): icmp_seq=\(sequence) ttl=\(ttl) "
+                          + "time=\(milliseconds(roundTrip)) ms")
+                case let .sendFailed(sequence, status):
+                    print("icmp_seq=\(sequence): send failed: \(status)")
+                }
+            }
+        } catch {
+            throw CleanExit.message("netkernel: capture failed: \(describe(error))")
+        }
+        print("")
+        print("--- \(scenario.responderAddress) ping statistics ---")
+        print("\(result.transmitted) packets transmitted, \(result.received) received, "
+              + "\(percent(result.lossPercent / 100)) packet loss, time \(milliseconds(result.elapsed)) ms (virtual)")
+        if !result.roundTrips.isEmpty {
+            let ms = result.roundTrips.map { $0.secondsDouble * 1000 }
+            let avg = ms.reduce(0, +) / Double(ms.count)
+            print("rtt min/avg/max = \(format(ms.min()!))/\(format(avg))/\(format(ms.max()!)) ms")
+        }
+        if let pcap { print("capture: \(pcap)") }
+        if stats {
+            print("")
+            print("wire: \(result.wire)")
+            print("alice: \(result.pinger)")
+            print("bob: \(result.responder)")
+            print("buffers outstanding after the run: \(result.buffersOutstanding)")
+        }
+    }
+
+    func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        return value == value.rounded() ? "\(Int(value))%" : "\(format(value))%"
+    }
+
+    func milliseconds(_ duration: Duration) -> String { format(duration.secondsDouble * 1000) }
+
+    func format(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(abs(thousandths) % 1000)
+        return "\(thousandths / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+
+    func describe(_ error: CaptureError) -> String {
+        switch error {
+        case let .openFailed(_, errno): return "open failed (errno \(errno))"
+        case let .writeFailed(errno): return "write failed (errno \(errno))"
+        case .closed: return "capture already closed"
+        case let .unknownInterface(id): return "unknown interface \(id)"
+        }
+    }
+}
