@@ -45,7 +45,8 @@ public struct PingScenario {
 
     /// Runs the scenario; `captureSink` receives the pcapng, `onEvent` each line as it happens.
     public func run(captureSink: CaptureSink? = nil, onEvent: @escaping (Event) -> Void = { _ in }) throws(CaptureError) -> Result {
-        let sim = try Simulation(seed: seed, captureSink: captureSink)
+        let sim = try captureSink.map { sink throws(CaptureError) in try Simulation(seed: seed, captureSink: sink) }
+            ?? Simulation(seed: seed)
         let wire = sim.addWire(impairments)
         let pinger = sim.addHost("alice")
         let responder = sim.addHost("bob")

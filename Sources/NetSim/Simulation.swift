@@ -22,17 +22,22 @@ public final class Simulation {
     var actions: [(at: Instant, sequence: UInt64, run: () -> Void)] = []
     var actionSequence: UInt64 = 0
 
-    /// A simulation seeded with `seed`, writing a pcapng of every adapter's
-    /// frames to `captureSink` if one is given.
-    public init(seed: UInt64, captureSink: CaptureSink? = nil) throws(CaptureError) {
+    /// A simulation seeded with `seed`, without a capture.
+    public init(seed: UInt64) {
         self.seed = seed
         clock = VirtualClock()
         random = SeededRandom(seed: seed)
-        if let captureSink {
-            capture = CaptureFilter(writer: try PcapngWriter(sink: captureSink), clock: clock)
-        } else {
-            capture = nil
-        }
+        capture = nil
+    }
+
+    /// A simulation seeded with `seed`, writing a pcapng of every adapter's
+    /// frames to `captureSink` (fails if the file header cannot be written).
+    public init(seed: UInt64, captureSink: CaptureSink) throws(CaptureError) {
+        self.seed = seed
+        let clock = VirtualClock()
+        self.clock = clock
+        random = SeededRandom(seed: seed)
+        capture = CaptureFilter(writer: try PcapngWriter(sink: captureSink), clock: clock)
     }
 
     /// Adds a wire with the given impairments and its own random stream.
