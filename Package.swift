@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(name: "NetCore", swiftSettings: strict),
@@ -30,6 +31,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "NetKernelBenchmarks",
+            dependencies: [
+                "NetCore", "NetSim",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/NetKernelBenchmarks",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
         .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore"], swiftSettings: strict),

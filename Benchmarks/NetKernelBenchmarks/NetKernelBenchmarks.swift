@@ -1,0 +1,46 @@
+import Benchmark
+import NetCore
+import NetSim
+
+// Each iteration is one frame, one checksum or one round trip, so the
+// malloc counters read per operation: the data path must show zero.
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+
+    for length in [64, 1514] {
+        Benchmark("VirtualWire \(length)-byte frame",
+                  configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+            let bench = WireFrameBench(frameLength: length, batch: 1)
+            bench.run(frames: 10_000)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(bench.run(frames: 1))
+            }
+            benchmark.stopMeasurement()
+            precondition(bench.buffersOutstanding == 0, "every buffer came back")
+        }
+    }
+
+    Benchmark("Internet checksum, 1500 bytes",
+              configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+        var generator = SeededRandom(seed: 1)
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 1500, alignment: 8)
+        defer { bytes.deallocate() }
+        for i in 0..<1500 { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            bytes[i % 1500] &+= 1
+            blackHole(InternetChecksum.checksum(UnsafeRawBufferPointer(bytes)))
+        }
+    }
+
+    Benchmark("ICMP echo round trip, simulated hosts",
+              configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+        let bench = EchoBench()
+        _ = bench.run(roundTrips: 1_000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(bench.run(roundTrips: 1))
+        }
+    }
+}
