@@ -224,8 +224,11 @@ public final class MiniportAdapter {
 
     func deliverReceive(_ lists: NetBufferList, portNumber: NdisPortNumber, count: Int, flags: ReceiveFlags) {
         if bindings.count == 1 {
+            // One binding that wants every frame of the chain takes the chain
+            // as it is: the common case costs a scan, never an allocation.
             let binding = bindings[0]
-            if binding.openParameters.frameTypeArray.isEmpty && binding.state.allowsReceive {
+            let frameTypes = binding.openParameters.frameTypeArray
+            if binding.state.allowsReceive && (frameTypes.isEmpty || MiniportAdapter.all(lists, in: frameTypes)) {
                 binding.context.receiveNetBufferLists(lists, portNumber: portNumber, count: count, flags: flags)
                 return
             }
@@ -265,6 +268,15 @@ public final class MiniportAdapter {
             // RESOURCES: the chain must be back as the miniport made it.
             for (i, list) in order.enumerated() { list.next = i + 1 < order.count ? order[i + 1] : nil }
         }
+    }
+
+    static func all(_ lists: NetBufferList, in frameTypes: [UInt16]) -> Bool {
+        var current: NetBufferList? = lists
+        while let list = current {
+            guard frameTypes.contains(etherType(of: list)) else { return false }
+            current = list.next
+        }
+        return true
     }
 
     static func etherType(of list: NetBufferList) -> UInt16 {
