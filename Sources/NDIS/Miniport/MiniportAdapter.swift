@@ -42,6 +42,9 @@ public final class MiniportAdapter {
     var pendingPause: ((NDISStatus) -> Void)?
     var pendingRestart: ((NDISStatus) -> Void)?
     var pendingOids: [ObjectIdentifier: (OidRequest, ProtocolBinding?)] = [:]
+    var pendingReset: ((NDISStatus, Bool) -> Void)?
+    /// Set by a surprise removal: from then on sends fail and OIDs are refused.
+    public internal(set) var surpriseRemoved = false
 
     init(name: String, ifIndex: UInt32, driver: MiniportDriver, ndis: Ndis) {
         self.name = name
@@ -149,6 +152,10 @@ public final class MiniportAdapter {
                 return
             }
             i -= 1
+        }
+        guard !surpriseRemoved else {
+            failSends(lists, status: .adapterRemoved, above: -1)
+            return
         }
         guard state == .running, let context else {
             counters.sendsWhilePaused &+= UInt64(lists.chainLength)
@@ -377,7 +384,7 @@ public final class MiniportAdapter {
     }
 
     func oidRequestDown(_ request: OidRequest, below position: Int, from binding: ProtocolBinding? = nil) -> NDISStatus {
-        guard state.allowsOids else { return .notAccepted }
+        guard state.allowsOids, !surpriseRemoved else { return .notAccepted }
         var i = position - 1
         while i >= 0 {
             if let context = filters[i].context, filters[i].state != .attaching {

@@ -48,6 +48,10 @@ public final class VirtualWire {
     /// its arrival time, applying the impairments.
     public func transmit(from source: VirtualWirePort, frame: UnsafeRawBufferPointer) {
         statistics.transmitted &+= 1
+        guard source.connected else {
+            statistics.droppedLinkDown &+= 1
+            return
+        }
         guard frame.count <= impairments.mtu + 14 else {
             statistics.droppedTooBig &+= 1
             return
@@ -93,6 +97,10 @@ public final class VirtualWire {
 
     func enqueue(_ frame: UnsafeRawBufferPointer, to port: VirtualWirePort, destination: MACAddress,
                  arrival: Instant, flipBit: Int?) {
+        guard port.connected else {
+            statistics.droppedLinkDown &+= 1
+            return
+        }
         guard let receiver = port.miniport, receiver.accepts(destination: destination) else {
             statistics.droppedByReceiver &+= 1
             return
@@ -160,6 +168,16 @@ public final class VirtualWirePort {
     weak var miniport: VirtualWireMiniport?
     var busyUntil = Instant.zero
     var inFlight = 0
+    /// Whether the cable is plugged in; while it is not, nothing crosses.
+    public private(set) var connected = true
+
+    /// Plugs the cable in or pulls it out: the adapter on this port reports
+    /// the change up its stack with NDIS_STATUS_LINK_STATE.
+    public func setConnected(_ connected: Bool) {
+        guard connected != self.connected else { return }
+        self.connected = connected
+        miniport?.linkChanged(connected: connected)
+    }
 
     init(wire: VirtualWire, index: Int, mac: MACAddress) {
         self.wire = wire

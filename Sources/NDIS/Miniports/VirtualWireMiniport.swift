@@ -41,7 +41,8 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
             var status = adapter.setAttributes(.registration(.init(miniportAdapterContext: context)))
             guard status == .success else { return status }
             let speed = port.wire.impairments.bandwidth ?? 10_000_000_000
-            status = adapter.setAttributes(.general(context.core.generalAttributes(linkSpeed: speed)))
+            status = adapter.setAttributes(.general(context.core.generalAttributes(linkSpeed: speed,
+                                                                                  connected: port.connected)))
             guard status == .success else { return status }
             port.miniport = context
             return .success
@@ -54,6 +55,14 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
     /// Whether the receive filter keeps a frame for `destination`.
     func accepts(destination: MACAddress) -> Bool {
         running && core.accepts(destination: destination)
+    }
+
+    /// The port's cable changed: report it up the stack, as a NIC's link interrupt does.
+    func linkChanged(connected: Bool) {
+        let speed = port.wire.impairments.bandwidth ?? 10_000_000_000
+        adapter.indicateStatus(.linkState(LinkState(mediaConnectState: connected ? .connected : .disconnected,
+                                                    xmitLinkSpeed: connected ? speed : 0,
+                                                    rcvLinkSpeed: connected ? speed : 0)))
     }
 
     func countNoBuffer() {
@@ -111,6 +120,11 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
             current = list.next
             guard running else {
                 list.status = .paused
+                continue
+            }
+            guard port.connected else {
+                core.statistics.ifOutDiscards &+= 1
+                list.status = .mediaDisconnected
                 continue
             }
             var buffer: NetBuffer? = list.firstNetBuffer

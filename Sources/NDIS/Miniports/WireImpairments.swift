@@ -59,4 +59,6 @@ public struct WireStatistics: Sendable, Equatable {
     public var droppedNoBuffer: UInt64 = 0
     /// Copies dropped because the receiver was not running or filtered them out.
     public var droppedByReceiver: UInt64 = 0
+    /// Frames sent from, or copies bound for, a port whose cable is out.
+    public var droppedLinkDown: UInt64 = 0
 }
