@@ -33,6 +33,22 @@ public struct MiniportDriverCharacteristics {
 
     public init() {}
 
+    /// Characteristics filled in as this library's own miniports register:
+    /// the current header and NDIS version, driver version 1.0.
+    public static func current(
+        initialize: @escaping (_ adapter: MiniportAdapter, _ driverContext: AnyObject?,
+                               _ parameters: MiniportInitParameters) -> NDISStatus
+    ) -> MiniportDriverCharacteristics {
+        var chars = MiniportDriverCharacteristics()
+        chars.header = NdisObjectHeader(type: .miniportDriverCharacteristics, revision: revision1, size: size)
+        chars.majorNdisVersion = ndisMiniportMajorVersion
+        chars.minorNdisVersion = ndisMiniportMinorVersion
+        chars.majorDriverVersion = 1
+        chars.initializeHandlerEx = initialize
+        chars.unloadHandler = { _ in }
+        return chars
+    }
+
     /// NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1 (NDIS 6.0).
     public static let revision1: UInt8 = 1
     /// NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2 (NDIS 6.1: direct OIDs).

@@ -26,14 +26,7 @@ public final class LoopbackMiniport: MiniportAdapterContext {
 
     /// DriverEntry for the loopback miniport driver.
     public static func driverEntry(_ driverObject: DriverObject, _ registryPath: String) -> NTStatus {
-        var chars = MiniportDriverCharacteristics()
-        chars.header = NdisObjectHeader(type: .miniportDriverCharacteristics,
-                                        revision: MiniportDriverCharacteristics.revision1,
-                                        size: MiniportDriverCharacteristics.size)
-        chars.majorNdisVersion = ndisMiniportMajorVersion
-        chars.minorNdisVersion = ndisMiniportMinorVersion
-        chars.majorDriverVersion = 1
-        chars.initializeHandlerEx = { adapter, _, parameters in
+        let chars = MiniportDriverCharacteristics.current { adapter, _, parameters in
             let mtu = Int(parameters.configuration["MTU"] ?? "") ?? 65_000
             let context = LoopbackMiniport(adapter: adapter, mac: MACAddress(0x02, 0, 0, 0, 0, 0x01), mtu: mtu,
                                            poolSize: Int(parameters.configuration["ReceiveBuffers"] ?? "") ?? 256)
@@ -42,7 +35,6 @@ public final class LoopbackMiniport: MiniportAdapterContext {
             status = adapter.setAttributes(.general(context.core.generalAttributes(linkSpeed: 100_000_000_000)))
             return status
         }
-        chars.unloadHandler = { _ in }
         var handle: MiniportDriver?
         return Ndis.registerMiniportDriver(driverObject, registryPath, nil, chars, &handle).ntStatus
     }

@@ -27,14 +27,7 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
     /// DriverEntry for the virtual-wire miniport driver. Adapters are started
     /// with a `VirtualWirePort` as their AllocatedResources.
     public static func driverEntry(_ driverObject: DriverObject, _ registryPath: String) -> NTStatus {
-        var chars = MiniportDriverCharacteristics()
-        chars.header = NdisObjectHeader(type: .miniportDriverCharacteristics,
-                                        revision: MiniportDriverCharacteristics.revision1,
-                                        size: MiniportDriverCharacteristics.size)
-        chars.majorNdisVersion = ndisMiniportMajorVersion
-        chars.minorNdisVersion = ndisMiniportMinorVersion
-        chars.majorDriverVersion = 1
-        chars.initializeHandlerEx = { adapter, _, parameters in
+        let chars = MiniportDriverCharacteristics.current { adapter, _, parameters in
             guard let port = parameters.allocatedResources as? VirtualWirePort else { return .resources }
             let poolSize = Int(parameters.configuration["ReceiveBuffers"] ?? "") ?? 4096
             let context = VirtualWireMiniport(adapter: adapter, port: port, poolSize: poolSize)
@@ -47,7 +40,6 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
             port.miniport = context
             return .success
         }
-        chars.unloadHandler = { _ in }
         var handle: MiniportDriver?
         return Ndis.registerMiniportDriver(driverObject, registryPath, nil, chars, &handle).ntStatus
     }
