@@ -58,7 +58,7 @@ struct DemoCommand: ParsableCommand {
         var sink: CaptureSink?
         if let pcap {
             do { sink = try FileCaptureSink(path: pcap) } catch {
-                throw CleanExit.message("netkernel: cannot write \(pcap): \(describe(error))")
+                throw CommandFailure("cannot write \(pcap): \(describe(error))")
             }
         }
         print("PING \(scenario.responderAddress) from \(scenario.pingerAddress): \(size) data bytes "
@@ -75,7 +75,7 @@ struct DemoCommand: ParsableCommand {
                 }
             }
         } catch {
-            throw CleanExit.message("netkernel: capture failed: \(describe(error))")
+            throw CommandFailure("capture failed: \(describe(error))")
         }
         print("")
         print("--- \(scenario.responderAddress) ping statistics ---")
