@@ -13,7 +13,7 @@ public final class IPInterface {
     /// NlMtu: the largest IP datagram the interface sends.
     public let mtu: Int
     /// The IPv4 addresses assigned, each with its on-link prefix.
-    public internal(set) var addresses: [IPv4Prefix] = []
+    public internal(set) var addresses: [UnicastAddress] = []
     /// Whether the adapter's link is up (from NDIS_STATUS_LINK_STATE).
     public internal(set) var linkUp: Bool
     /// Whether the binding is running (between NetEventRestart and NetEventPause).
@@ -38,14 +38,12 @@ public final class IPInterface {
 
     /// Whether `address` is the broadcast address of one of this interface's subnets.
     public func isSubnetBroadcast(_ address: IPv4Address) -> Bool {
-        addresses.contains { prefix in
-            prefix.length < 31 && address.rawValue == prefix.network.rawValue | ~prefix.mask.rawValue
-        }
+        addresses.contains { $0.broadcast == address }
     }
 
     /// The address to send from towards `destination`: one on the same
     /// subnet if there is one, else the first.
     public func sourceAddress(toward destination: IPv4Address) -> IPv4Address? {
-        addresses.first { $0.contains(destination) }?.address ?? addresses.first?.address
+        addresses.first { $0.prefix.contains(destination) }?.address ?? addresses.first?.address
     }
 }

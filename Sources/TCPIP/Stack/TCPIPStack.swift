@@ -124,7 +124,7 @@ public final class TCPIPStack {
         let filter: PacketFilter = [.directed, .broadcast, .multicast]
         _ = interface.binding.oidRequest(OidRequest(set: .genCurrentPacketFilter,
                                                     input: OidRequest.littleEndianBytes(filter.rawValue)))
-        for prefix in interface.addresses { sendGratuitousARP(prefix.address, on: interface) }
+        for assigned in interface.addresses { sendGratuitousARP(assigned.address, on: interface) }
     }
 
     // MARK: - Configuration
@@ -133,13 +133,12 @@ public final class TCPIPStack {
     /// interface, adds the on-link route, and announces it by gratuitous ARP.
     @discardableResult
     public func addAddress(_ address: IPv4Address, prefixLength: Int, to interface: IPInterface) -> NTStatus {
-        guard let prefix = IPv4Prefix(address: address, length: prefixLength),
-              !address.isUnspecified, !address.isMulticast, !address.isLimitedBroadcast
+        guard let assigned = UnicastAddress(address, prefixLength: prefixLength),
+              !address.isUnspecified, !address.isMulticast, !address.isLimitedBroadcast, !address.isLoopback
         else { return .invalidParameter }
         guard !interfaces.contains(where: { $0.owns(address) }) else { return .addressAlreadyExists }
-        interface.addresses.append(prefix)
-        routes.add(Route(destination: IPv4Prefix(address: prefix.network, length: prefixLength)!,
-                         interfaceIndex: interface.index))
+        interface.addresses.append(assigned)
+        routes.add(Route(destination: assigned.prefix, interfaceIndex: interface.index))
         if interface.running { sendGratuitousARP(address, on: interface) }
         return .success
     }
