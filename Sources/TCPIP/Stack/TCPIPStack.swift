@@ -124,7 +124,15 @@ public final class TCPIPStack {
         let filter: PacketFilter = [.directed, .broadcast, .multicast]
         _ = interface.binding.oidRequest(OidRequest(set: .genCurrentPacketFilter,
                                                     input: OidRequest.littleEndianBytes(filter.rawValue)))
-        for prefix in interface.addresses { sendGratuitousARP(prefix.address, on: interface) }
+        // The binding is still Restarting during NetEventRestart and NDIS
+        // fails its sends: announce once the restart has completed (the
+        // addresses held now; any added later are announced by addAddress).
+        let addresses = interface.addresses
+        guard !addresses.isEmpty else { return }
+        ndis.queueDeferredProcedureCall { [unowned self] in
+            guard interface.running else { return }
+            for prefix in addresses { self.sendGratuitousARP(prefix.address, on: interface) }
+        }
     }
 
     // MARK: - Configuration
