@@ -124,7 +124,15 @@ public final class TCPIPStack {
         let filter: PacketFilter = [.directed, .broadcast, .multicast]
         _ = interface.binding.oidRequest(OidRequest(set: .genCurrentPacketFilter,
                                                     input: OidRequest.littleEndianBytes(filter.rawValue)))
-        for assigned in interface.addresses { sendGratuitousARP(assigned.address, on: interface) }
+        // The binding is still Restarting during NetEventRestart and NDIS
+        // fails its sends: announce once the restart has completed (the
+        // addresses held now; any added later are announced by addAddress).
+        let addresses = interface.addresses
+        guard !addresses.isEmpty else { return }
+        ndis.queueDeferredProcedureCall { [unowned self] in
+            guard interface.running else { return }
+            for assigned in addresses { self.sendGratuitousARP(assigned.address, on: interface) }
+        }
     }
 
     // MARK: - Configuration
