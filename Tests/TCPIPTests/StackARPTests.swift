@@ -375,6 +375,32 @@ import NetCore
         net.expectPoolsClean()
     }
 
+    @Test func aStaleNeighbourThatStopsAnsweringIsForgotten() throws {
+        let net = try TestNetwork()
+        let a = net.hosts[0]
+        let arp = a.stack.configuration.arp
+        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 6, sequenceNumber: 1) == .success)
+        net.run(for: arp.reachableTime + .seconds(1))
+        #expect(a.stack.arpState(of: Self.ipB)?.state == .stale)
+        try #require(net.wire.ports.first { $0.mac == Self.macB }).setConnected(false)
+
+        let t1 = net.now
+        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 6, sequenceNumber: 2) == .success)
+        let failuresBefore = a.statistics.arp.resolutionFailures
+        net.run(until: t1 + arp.retransmitInterval * arp.maxRequests - .nanoseconds(1))
+        #expect(a.stack.arpState(of: Self.ipB)?.state == .stale)
+        net.run(until: t1 + arp.retransmitInterval * arp.maxRequests)
+        #expect(a.stack.arpState(of: Self.ipB) == nil)
+        #expect(a.statistics.arp.resolutionFailures == failuresBefore + 1)
+
+        // Every probe went to B's MAC alone, one retransmit interval apart.
+        let probes = net.sniffer.frames(etherType: 0x0806, since: t1)
+        #expect(probes.count == arp.maxRequests)
+        #expect(probes.allSatisfy { $0.bytes.mac(at: 0) == Self.macB && $0.bytes.uint16(at: 20) == 1 })
+        #expect(probes.map(\.time) == (0..<arp.maxRequests).map { t1 + arp.retransmitInterval * $0 + Self.d })
+        net.expectPoolsClean()
+    }
+
     @Test func mergeRuleCreatesEntriesOnlyForRequestsToUs() throws {
         let net = try TestNetwork()
         let a = net.hosts[0]

@@ -76,7 +76,7 @@ import NetCore
         // Reachable entries are in use: no room for a new neighbour.
         #expect(a.stack.sendEchoRequest(to: Self.nobody, identifier: 4, sequenceNumber: 2) == .success)
         #expect(a.stack.arpState(of: Self.nobody) == nil)
-        #expect(a.statistics.arp.droppedQueueFull == 1)
+        #expect(a.statistics.arp.droppedCacheFull == 1)
         #expect(a.statistics.arp.evictions == 0)
         #expect(a.stack.sendPool.outstanding == 0)
 

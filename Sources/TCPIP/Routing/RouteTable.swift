@@ -26,12 +26,13 @@ public struct RouteTable: Sendable {
         let key = route.destination.network.rawValue
         var bucket = byLength[length][key] ?? []
         if let i = bucket.firstIndex(where: { $0.nextHop == route.nextHop && $0.interfaceIndex == route.interfaceIndex }) {
-            bucket[i] = route
+            bucket.remove(at: i)
         } else {
-            bucket.append(route)
             count += 1
         }
-        bucket.sort { $0.metric < $1.metric }
+        // Lowest metric first; among equal metrics the route added first wins.
+        let position = bucket.firstIndex { $0.metric > route.metric } ?? bucket.endIndex
+        bucket.insert(route, at: position)
         byLength[length][key] = bucket
         lengthsInUse |= 1 << UInt64(length)
     }

@@ -67,8 +67,12 @@ extension TCPIPStack {
         if var entry = arpCache[nextHop], entry.state != .incomplete {
             entry.mac.write(to: list.firstNetBuffer.data, at: 0)
             if entry.state == .stale && !entry.refreshPending {
-                // Stale: use it, and ask the neighbour directly to confirm.
+                // Stale: use it, and ask the neighbour directly to confirm,
+                // retrying like a resolution; silence means it is gone.
                 entry.refreshPending = true
+                entry.requestsSent = 1
+                if let timer = entry.timer { timers.cancel(timer) }
+                entry.timer = timers.schedule(at: now + configuration.arp.retransmitInterval, .arp(nextHop))
                 arpCache[nextHop] = entry
                 sendRequest(for: nextHop, unicastTo: entry.mac, on: interface)
             }
@@ -77,7 +81,7 @@ extension TCPIPStack {
         }
         if arpCache[nextHop] == nil {
             guard makeRoomInARPCache() else {
-                statistics.arp.droppedQueueFull &+= 1
+                statistics.arp.droppedCacheFull &+= 1
                 sendPool.free(list)
                 return
             }
@@ -121,7 +125,13 @@ extension TCPIPStack {
             entry.state = .stale
             entry.timer = timers.schedule(at: now + configuration.arp.staleLifetime, .arp(address))
             arpCache[address] = entry
+        case .stale where entry.refreshPending && entry.requestsSent < configuration.arp.maxRequests:
+            entry.requestsSent += 1
+            entry.timer = timers.schedule(at: now + configuration.arp.retransmitInterval, .arp(address))
+            arpCache[address] = entry
+            sendRequest(for: address, unicastTo: entry.mac, on: interface)
         case .stale:
+            if entry.refreshPending { statistics.arp.resolutionFailures &+= 1 }
             arpCache[address] = entry
             removeARPEntry(address)
         }

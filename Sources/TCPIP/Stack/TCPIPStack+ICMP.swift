@@ -82,7 +82,9 @@ extension TCPIPStack {
             i += 1
         }
         ICMPv4Message.emitEcho(into: data, type: .echoRequest, identifier: identifier, sequenceNumber: sequenceNumber)
-        statistics.icmpv4.echoRequestsOut &+= 1
-        return ipv4Output(list, source: nil, destination: destination, protocolNumber: .icmp, timeToLive: timeToLive)
+        let status = ipv4Output(list, source: nil, destination: destination, protocolNumber: .icmp,
+                                timeToLive: timeToLive)
+        if status.isSuccess { statistics.icmpv4.echoRequestsOut &+= 1 }
+        return status
     }
 }

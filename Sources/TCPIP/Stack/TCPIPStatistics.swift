@@ -25,12 +25,14 @@ public struct ARPStatistics: Sendable, Equatable {
     public var malformed: UInt64 = 0
     /// ARP claiming a sender address that cannot be a host (broadcast, multicast, zero MAC).
     public var invalidSender: UInt64 = 0
-    /// Resolutions that ran out of retries.
+    /// Resolutions, and re-confirmations of Stale entries, that ran out of retries.
     public var resolutionFailures: UInt64 = 0
     /// Packets dropped because resolution failed.
     public var droppedUnresolved: UInt64 = 0
     /// Packets dropped because the queue waiting for resolution was full.
     public var droppedQueueFull: UInt64 = 0
+    /// Packets dropped because the cache was full of entries in use.
+    public var droppedCacheFull: UInt64 = 0
     /// Entries evicted because the cache was full.
     public var evictions: UInt64 = 0
 }
