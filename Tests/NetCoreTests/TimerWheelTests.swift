@@ -12,7 +12,7 @@ private func at(_ nanoseconds: Int64) -> Instant { Instant(nanoseconds: nanoseco
 
 /// splitmix64: tiny, seedable and identical on every platform, so a failing
 /// seed reproduces exactly.
-private struct SplitMix64: RandomNumberGenerator {
+private struct TimerTestGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -350,11 +350,11 @@ private struct ReferenceTimers {
 
     @Test(.timeLimit(.minutes(2)), arguments: [(UInt64(1), Int64(65_536)), (2, 1), (3, 1_000), (4, 1 << 20)])
     func virtualTimeFiresEveryTimerAtItsDeadline(seed: UInt64, tick: Int64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = TimerTestGenerator(seed: seed)
         var wheel = TimerWheel<Int>(start: .zero, tickNanoseconds: tick)
         var expected: [TimerID: Int64] = [:]
         var scheduled = 0
-        func randomDelay(_ rng: inout SplitMix64) -> Int64 {
+        func randomDelay(_ rng: inout TimerTestGenerator) -> Int64 {
             switch rng.below(10) {
             case 0: return 0
             case 1...4: return rng.below(10 * ms)
@@ -402,7 +402,7 @@ private struct ReferenceTimers {
         (0x5EED_0005, 65_536, Int64.min / 2),
     ])
     func matchesReference(seed: UInt64, tick: Int64, origin: Int64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = TimerTestGenerator(seed: seed)
         var wheel = TimerWheel<Int>(start: at(origin), tickNanoseconds: tick, initialCapacity: 16)
         var model = ReferenceTimers()
         var now = origin
