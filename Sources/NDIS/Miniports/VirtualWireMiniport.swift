@@ -79,6 +79,7 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
 
     public func halt(_ action: HaltAction) {
         running = false
+        port.wire.discardInFlight(to: port)
         port.miniport = nil
     }
 
@@ -98,6 +99,7 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
 
     public func shutdown(_ action: ShutdownAction) {
         running = false
+        port.wire.discardInFlight(to: port)
         port.miniport = nil
     }
 
