@@ -3,15 +3,15 @@ import NetCore
 import Testing
 
 /// A protocol that records what reaches it, for the PnP, reset and link tests.
-private final class RecordingProtocol: ProtocolBindingContext {
+private final class PnPRecordingProtocol: ProtocolBindingContext {
     var binding: ProtocolBinding?
     var statuses: [NDISStatus] = []
     var linkStates: [MediaConnectState] = []
     var completions: [NDISStatus] = []
     var received = 0
 
-    static func register(in ndis: Ndis) -> RecordingProtocol {
-        let recorder = RecordingProtocol()
+    static func register(in ndis: Ndis) -> PnPRecordingProtocol {
+        let recorder = PnPRecordingProtocol()
         var chars = ProtocolDriverCharacteristics()
         chars.header = NdisObjectHeader(type: .protocolDriverCharacteristics, revision: 2,
                                         size: ProtocolDriverCharacteristics.size)
@@ -51,7 +51,7 @@ private final class RecordingProtocol: ProtocolBindingContext {
 }
 
 /// A miniport that can be told to hang, and records the PnP calls it gets.
-private final class HangingMiniport: MiniportAdapterContext {
+private final class PnPHangingMiniport: MiniportAdapterContext {
     var hung = false
     var resets = 0
     var pnpEvents: [DevicePnPEvent] = []
@@ -79,9 +79,9 @@ private final class HangingMiniport: MiniportAdapterContext {
 }
 
 @Suite struct PnPAndLinkStateTests {
-    private func hangingStack() -> (Ndis, MiniportAdapter, HangingMiniport, RecordingProtocol) {
+    private func hangingStack() -> (Ndis, MiniportAdapter, PnPHangingMiniport, PnPRecordingProtocol) {
         let ndis = Ndis()
-        let miniport = HangingMiniport()
+        let miniport = PnPHangingMiniport()
         _ = ndis.loadDriver(name: "hang") { driverObject, registryPath in
             var chars = MiniportDriverCharacteristics()
             chars.header = NdisObjectHeader(type: .miniportDriverCharacteristics, revision: 1,
@@ -98,7 +98,7 @@ private final class HangingMiniport: MiniportAdapterContext {
             var handle: MiniportDriver?
             return Ndis.registerMiniportDriver(driverObject, registryPath, nil, chars, &handle).ntStatus
         }
-        let recorder = RecordingProtocol.register(in: ndis)
+        let recorder = PnPRecordingProtocol.register(in: ndis)
         let (_, adapter) = ndis.startAdapter(driver: ndis.miniportDrivers[0], name: "hang0")
         return (ndis, adapter!, miniport, recorder)
     }
@@ -142,13 +142,13 @@ private final class HangingMiniport: MiniportAdapterContext {
     @Test func unpluggingAVirtualWireCableReportsLinkStateAndStopsFrames() {
         let clock = VirtualClock()
         let wire = VirtualWire(clock: clock, seed: 1)
-        var recorders: [RecordingProtocol] = []
+        var recorders: [PnPRecordingProtocol] = []
         var adapters: [MiniportAdapter] = []
         let pool = NetBufferPool(name: "test", capacity: 8)
         for i in 1...2 {
             let ndis = Ndis()
             _ = ndis.loadDriver(name: "vwire", entry: VirtualWireMiniport.driverEntry)
-            let recorder = RecordingProtocol.register(in: ndis)
+            let recorder = PnPRecordingProtocol.register(in: ndis)
             let port = wire.makePort(mac: MACAddress(0x02, 0, 0, 0, 0, UInt8(i)))
             let (_, adapter) = ndis.startAdapter(driver: ndis.miniportDrivers[0], name: "v\(i)", allocatedResources: port)
             let filter = OidRequest(set: .genCurrentPacketFilter,

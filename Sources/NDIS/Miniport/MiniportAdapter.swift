@@ -135,9 +135,10 @@ public final class MiniportAdapter {
 
     /// NdisMOidRequestComplete: a pended MiniportOidRequest finished.
     public func oidRequestComplete(_ request: OidRequest, status: NDISStatus) {
-        guard let (_, binding) = pendingOids.removeValue(forKey: ObjectIdentifier(request)) else { return }
+        guard let (original, binding) = pendingOids.removeValue(forKey: ObjectIdentifier(request)) else { return }
         if status == .success { recordSet(request, from: binding) }
-        binding?.context.oidRequestComplete(request, status: status)
+        // The binding gets back the request it made (not NDIS's merged packet-filter set).
+        binding?.context.oidRequestComplete(original, status: status)
     }
 
     // MARK: - Data path routing
@@ -378,6 +379,7 @@ public final class MiniportAdapter {
             let merged = OidRequest(set: .genCurrentPacketFilter, input: OidRequest.littleEndianBytes(union.rawValue))
             let status = oidRequestDown(merged, below: filters.count, from: binding)
             if status == .success { request.bytesRead = 4 }
+            if status == .pending { pendingOids[ObjectIdentifier(merged)] = (request, binding) }
             return status
         }
         return oidRequestDown(request, below: filters.count, from: binding)
@@ -385,10 +387,16 @@ public final class MiniportAdapter {
 
     func oidRequestDown(_ request: OidRequest, below position: Int, from binding: ProtocolBinding? = nil) -> NDISStatus {
         guard state.allowsOids, !surpriseRemoved else { return .notAccepted }
+        let key = ObjectIdentifier(request)
         var i = position - 1
         while i >= 0 {
             if let context = filters[i].context, filters[i].state != .attaching {
-                return context.oidRequest(request)
+                // The filter passes the request on without naming the binding:
+                // remember it, so a completion pended below still reaches it.
+                if let binding { pendingOids[key] = (request, binding) }
+                let status = context.oidRequest(request)
+                if binding != nil && status != .pending { pendingOids.removeValue(forKey: key) }
+                return status
             }
             i -= 1
         }
@@ -397,11 +405,12 @@ public final class MiniportAdapter {
             if let invalid = validateMulticastList(request) { return invalid }
         }
         guard let context else { return .adapterNotReady }
-        pendingOids[ObjectIdentifier(request)] = (request, binding)
+        let origin = binding ?? pendingOids[key]?.1
+        pendingOids[key] = (request, origin)
         let status = context.oidRequest(request)
         if status != .pending {
-            pendingOids.removeValue(forKey: ObjectIdentifier(request))
-            if status == .success { recordSet(request, from: binding) }
+            pendingOids.removeValue(forKey: key)
+            if status == .success { recordSet(request, from: origin) }
         }
         return status
     }
@@ -490,7 +499,7 @@ public final class MiniportAdapter {
 
     func insertFilter(_ module: FilterModule) {
         let key = MiniportAdapter.stackOrder(module.driver)
-        let index = filters.firstIndex { MiniportAdapter.stackOrder($0.driver) < key } ?? filters.count
+        let index = filters.firstIndex { key < MiniportAdapter.stackOrder($0.driver) } ?? filters.count
         filters.insert(module, at: index)
         renumberFilters()
     }

@@ -109,6 +109,11 @@ public final class VirtualWire {
             statistics.droppedQueueFull &+= 1
             return
         }
+        guard frame.count + receiver.receivePool.defaultHeadroom <= receiver.receivePool.slotSize else {
+            // The MTU was raised after this adapter sized its receive buffers.
+            statistics.droppedTooBig &+= 1
+            return
+        }
         guard let copy = receiver.receivePool.allocate(length: frame.count) else {
             statistics.droppedNoBuffer &+= 1
             receiver.countNoBuffer()
@@ -145,6 +150,18 @@ public final class VirtualWire {
             }
         }
         return delivered
+    }
+
+    /// Drops the frames in flight to `port`, whose adapter is halting: their
+    /// buffers go back to its receive pool while that pool still exists.
+    func discardInFlight(to port: VirtualWirePort) {
+        guard port.inFlight > 0 else { return }
+        var kept = DeliveryQueue(capacity: max(1024, inFlight.count))
+        while let entry = inFlight.pop() {
+            if entry.port == port.index { entry.frame.owningPool.free(entry.frame) } else { kept.push(entry) }
+        }
+        inFlight = kept
+        port.inFlight = 0
     }
 
     /// Drops every frame in flight (their buffers go back to their pools).

@@ -80,6 +80,7 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
 
     public func halt(_ action: HaltAction) {
         running = false
+        port.wire.discardInFlight(to: port)
         port.miniport = nil
     }
 
@@ -99,6 +100,7 @@ public final class VirtualWireMiniport: MiniportAdapterContext {
 
     public func shutdown(_ action: ShutdownAction) {
         running = false
+        port.wire.discardInFlight(to: port)
         port.miniport = nil
     }
 

@@ -103,7 +103,7 @@ public final class Ndis {
         let header = characteristics.header
         guard header.type == .filterDriverCharacteristics,
               header.revision >= FilterDriverCharacteristics.revision1, header.size >= FilterDriverCharacteristics.size
-        else { return .badVersion }
+        else { return .badCharacteristics }
         guard characteristics.majorNdisVersion == ndisMiniportMajorVersion,
               ndisSupportedMinorVersions.contains(characteristics.minorNdisVersion)
         else { return .badVersion }
@@ -114,9 +114,12 @@ public final class Ndis {
         handle = driver
         for adapter in ndis.adapters where adapter.state == .running || adapter.state == .paused {
             let wasRunning = adapter.state == .running
-            if wasRunning { _ = ndis.pauseStack(adapter) }
-            _ = ndis.attachFilter(driver, to: adapter)
-            if wasRunning { _ = ndis.restartStack(adapter) }
+            // The module goes in only once the stack is paused, which a component may pend.
+            let insert = {
+                _ = ndis.attachFilter(driver, to: adapter)
+                if wasRunning { _ = ndis.restartStack(adapter) }
+            }
+            if !wasRunning || ndis.pauseStack(adapter, completion: { _ in insert() }) != .pending { insert() }
         }
         return .success
     }
@@ -127,9 +130,11 @@ public final class Ndis {
             let modules = adapter.filters.filter { $0.driver === driver }
             guard !modules.isEmpty else { continue }
             let wasRunning = adapter.state == .running
-            if wasRunning { _ = pauseStack(adapter) }
-            for module in modules { detach(module) }
-            if wasRunning { _ = restartStack(adapter) }
+            let remove = {
+                for module in modules { self.detach(module) }
+                if wasRunning { _ = self.restartStack(adapter) }
+            }
+            if !wasRunning || pauseStack(adapter, completion: { _ in remove() }) != .pending { remove() }
         }
         filterDrivers.removeAll { $0 === driver }
     }
@@ -143,7 +148,7 @@ public final class Ndis {
         guard header.type == .protocolDriverCharacteristics,
               header.revision >= ProtocolDriverCharacteristics.revision1,
               header.size >= ProtocolDriverCharacteristics.size
-        else { return .badVersion }
+        else { return .badCharacteristics }
         guard characteristics.majorNdisVersion == ndisMiniportMajorVersion,
               ndisSupportedMinorVersions.contains(characteristics.minorNdisVersion)
         else { return .badVersion }
@@ -154,9 +159,11 @@ public final class Ndis {
         handle = driver
         for adapter in adapters where adapter.state == .running || adapter.state == .paused {
             let wasRunning = adapter.state == .running
-            if wasRunning { _ = pauseStack(adapter) }
-            bind(driver, to: adapter)
-            if wasRunning { _ = restartStack(adapter) }
+            let insert = {
+                self.bind(driver, to: adapter)
+                if wasRunning { _ = self.restartStack(adapter) }
+            }
+            if !wasRunning || pauseStack(adapter, completion: { _ in insert() }) != .pending { insert() }
         }
         return .success
     }
@@ -288,7 +295,8 @@ public final class Ndis {
     @discardableResult
     public func stopAdapter(_ adapter: MiniportAdapter, action: HaltAction = .deviceStopped) -> NDISStatus {
         if adapter.state == .running {
-            let paused = pauseStack(adapter)
+            // A pended pause carries on with the stop when it completes.
+            let paused = pauseStack(adapter) { _ in _ = self.stopAdapter(adapter, action: action) }
             guard paused == .success else { return paused }
         }
         guard adapter.state == .paused else { return .invalidDeviceRequest }
