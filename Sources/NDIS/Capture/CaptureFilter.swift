@@ -3,8 +3,8 @@ import NetCore
 /// A monitoring filter driver that writes every frame crossing the adapters
 /// it attaches to into a pcapng file: one interface block per adapter, frames
 /// stamped with the driver's clock in nanoseconds, sends marked outbound and
-/// receives inbound. It sits at the bottom of the stack (diagnostic class,
-/// lowest altitude), so it records frames as the wire sees them.
+/// receives inbound. It sits at the bottom of the stack (the lowest class,
+/// provider_address, at altitude 0), so it records frames as the wire sees them.
 ///
 /// A write error (a full disk) stops the capture and is kept in `lastError`;
 /// it never disturbs the traffic.

@@ -374,11 +374,14 @@ public final class MiniportAdapter {
             if let supported = generalAttributes?.supportedPacketFilters, !supported.isSuperset(of: filter) {
                 return .notSupported
             }
+            let previous = binding.packetFilter
             binding.packetFilter = filter
             let union = bindings.reduce(PacketFilter()) { $0.union($1.packetFilter) }
             let merged = OidRequest(set: .genCurrentPacketFilter, input: OidRequest.littleEndianBytes(union.rawValue))
             let status = oidRequestDown(merged, below: filters.count, from: binding)
             if status == .success { request.bytesRead = 4 }
+            // A refused set leaves the binding's filter as it was.
+            if !status.isSuccess { binding.packetFilter = previous }
             if status == .pending { pendingOids[ObjectIdentifier(merged)] = (request, binding) }
             return status
         }

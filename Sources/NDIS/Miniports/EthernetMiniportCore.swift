@@ -54,7 +54,7 @@ public struct EthernetMiniportCore {
         return false
     }
 
-    /// Answers the OIDs a miniport owns; nil for one it does not know.
+    /// Answers the OIDs a miniport owns; NDIS_STATUS_INVALID_OID for any other.
     public mutating func oidRequest(_ request: OidRequest, vendor: String) -> NDISStatus {
         switch (request.requestType, request.oid) {
         case (.setInformation, .genCurrentPacketFilter):
@@ -86,7 +86,7 @@ public struct EthernetMiniportCore {
         case (.queryInformation, .genVendorDriverVersion):
             return request.answer(UInt32(0x0001_0000))
         default:
-            return request.requestType == .setInformation ? .invalidOID : .invalidOID
+            return .invalidOID
         }
     }
 

@@ -81,7 +81,7 @@ public final class LoopbackMiniport: MiniportAdapterContext {
         adapter.sendNetBufferListsComplete(lists)
         if !deferredQueued && looped.count > 0 {
             deferredQueued = true
-            adapter.ndis.queueDeferredProcedureCall { [unowned self] in self.indicateLooped() }
+            adapter.ndis.queueDeferredProcedureCall { [weak self] in self?.indicateLooped() }
         }
     }
 

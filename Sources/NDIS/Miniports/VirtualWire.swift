@@ -147,6 +147,9 @@ public final class VirtualWire {
                 let accepted = receiver.receiveFromWire(chain, count: count)
                 statistics.delivered &+= UInt64(accepted)
                 statistics.droppedByReceiver &+= UInt64(count - accepted)
+            } else {
+                statistics.droppedByReceiver &+= UInt64(count)
+                chain.owningPool.freeChain(chain)
             }
         }
         return delivered
