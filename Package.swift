@@ -42,9 +42,10 @@ let package = Package(
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
-        .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import NetCore
+import TestSupport
 import Testing
 
 @testable import NDIS
@@ -255,14 +256,14 @@ private let t2 = UInt64(epoch.nanoseconds) + 2_000_000
 
     @Test(
         .enabled(
-            if: Tshark.path != nil || Tshark.isCI,
+            if: Wireshark.tshark != nil || Wireshark.isCI,
             "tshark is not installed (Debian package tshark); skipped. With CI=true this test fails instead."))
     func tsharkReadsTheCaptureOfARealArpExchange() throws {
-        guard let tshark = Tshark.path else {
+        guard let tshark = Wireshark.tshark else {
             Issue.record("CI=true but tshark is not installed: install the Debian package tshark")
             return
         }
-        let directory = try ScratchDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-capture")
         let path = directory.path("arp.pcapng")
         var capture: CaptureFilter?
         var openError: Error?
@@ -274,7 +275,7 @@ private let t2 = UInt64(epoch.nanoseconds) + 2_000_000
         exchangeArp(bench)
         try filter.writer.flush()
 
-        let summary = try Tshark.run(tshark, ["-n", "-r", path], in: directory)
+        let summary = try Wireshark.run(tshark, ["-n", "-r", path], in: directory)
         #expect(summary.status == 0, "tshark -r failed: \(summary.stderr)")
         let lines = summary.stdout.split(separator: "\n")
         #expect(lines.count == 4, "tshark -r printed:\n\(summary.stdout)")
@@ -283,13 +284,13 @@ private let t2 = UInt64(epoch.nanoseconds) + 2_000_000
                 "\(summary.stdout)")
         #expect(lines.suffix(2).allSatisfy { $0.contains("192.0.2.2 is at 02:00:00:00:00:02") }, "\(summary.stdout)")
 
-        let detail = try Tshark.run(tshark, ["-n", "-r", path, "-V"], in: directory)
+        let detail = try Wireshark.run(tshark, ["-n", "-r", path, "-V"], in: directory)
         #expect(detail.status == 0, "tshark -V failed: \(detail.stderr)")
         #expect(!detail.stdout.contains("Malformed"), "tshark -V:\n\(detail.stdout)")
         #expect(detail.stdout.contains("Interface name: vw0"))
         #expect(detail.stdout.contains("Interface name: vw1"))
 
-        let fields = try Tshark.run(
+        let fields = try Wireshark.run(
             tshark, ["-n", "-r", path, "-T", "fields", "-e", "frame.interface_id", "-e", "frame.len",
                      "-e", "frame.time_epoch"],
             in: directory)
@@ -302,62 +303,4 @@ private let t2 = UInt64(epoch.nanoseconds) + 2_000_000
         try filter.writer.close()
         bench.expectPoolsDrained()
     }
-}
-
-// MARK: - Running tshark
-
-/// Where tshark is, if installed; as in PcapngWriterTests.
-private enum Tshark {
-    static let path: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-            + ["/usr/bin", "/usr/local/bin"]
-        return directories.map { "\($0)/tshark" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs tshark with its output in files, so a large `-V` dump cannot fill a pipe.
-    static func run(_ executable: String, _ arguments: [String], in directory: ScratchDirectory) throws -> Output {
-        let stdoutPath = directory.path("stdout-\(UUID().uuidString)")
-        let stderrPath = directory.path("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        return Output(status: process.terminationStatus,
-                      stdout: try String(contentsOfFile: stdoutPath, encoding: .utf8),
-                      stderr: try String(contentsOfFile: stderrPath, encoding: .utf8))
-    }
-}
-
-/// A scratch directory removed when the test ends.
-private final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("netkernel-capture-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

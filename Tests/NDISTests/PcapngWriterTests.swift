@@ -1,5 +1,6 @@
 import Foundation
 import NetCore
+import TestSupport
 import Testing
 
 import NDIS
@@ -115,21 +116,6 @@ extension CaptureSink {
     fileprivate func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { buffer in try write(buffer) }
     }
-}
-
-/// A scratch directory removed when the test ends.
-private final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("netkernel-pcapng-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 // MARK: - A small pcapng reader
@@ -305,52 +291,6 @@ private func icmpEcho(
     ip[11] = UInt8(ipSum & 0xFF)
 
     return destinationMAC + sourceMAC + [0x08, 0x00] + ip + icmp
-}
-
-/// Where tshark and capinfos are, if installed (Debian: packages tshark and wireshark-common).
-private enum Wireshark {
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static let tshark = find("tshark")
-    static let capinfos = find("capinfos")
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs a tool with its output in files, so a large `-V` dump can never
-    /// fill a pipe and deadlock the wait.
-    static func run(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> Output {
-        let stdoutPath = directory.path("stdout-\(UUID().uuidString)")
-        let stderrPath = directory.path("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        // capinfos prints local time; pin it so the expected text is fixed.
-        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        return Output(
-            status: process.terminationStatus,
-            stdout: try String(contentsOfFile: stdoutPath, encoding: .utf8),
-            stderr: try String(contentsOfFile: stderrPath, encoding: .utf8))
-    }
 }
 
 // MARK: - Byte-exact blocks
@@ -560,7 +500,7 @@ private enum Wireshark {
     /// than, equal to and larger than its writes must give identical bytes.
     @Test(arguments: [1, 7, 28, 100, 64 * 1024])
     func fileMatchesMemoryForAnyBufferSize(bufferCapacity: Int) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-pcapng")
         let path = directory.path("capture.pcapng")
 
         func record(_ sink: some CaptureSink) throws {
@@ -586,7 +526,7 @@ private enum Wireshark {
     }
 
     @Test func flushMakesBufferedBlocksVisibleAndCloseIsFinal() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-pcapng")
         let path = directory.path("live.pcapng")
         let sink = try FileCaptureSink(path: path)
         let writer = try PcapngWriter(sink: sink)
@@ -604,7 +544,7 @@ private enum Wireshark {
     }
 
     @Test func existingFileIsTruncated() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-pcapng")
         let path = directory.path("old.pcapng")
         try Data(repeating: 0xEE, count: 4096).write(to: URL(fileURLWithPath: path))
         let sink = try FileCaptureSink(path: path)
@@ -614,7 +554,7 @@ private enum Wireshark {
     }
 
     @Test func openFailureReportsPathAndErrno() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-pcapng")
         let path = directory.path("missing/capture.pcapng")
         #expect(throws: CaptureError.openFailed(path: path, errno: ENOENT)) {
             try FileCaptureSink(path: path)
@@ -643,7 +583,7 @@ private enum Wireshark {
             Issue.record("CI=true but tshark is not installed: install the Debian package tshark")
             return
         }
-        let directory = try TemporaryDirectory()
+        let directory = try ScratchDirectory(prefix: "netkernel-pcapng")
         let path = directory.path("two-interfaces.pcapng")
 
         let hostA: [UInt8] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01]

@@ -1,7 +1,7 @@
-import Foundation
 import NDIS
 import NetCore
 import NetSim
+import TestSupport
 import Testing
 
 @Suite struct PingScenarioTests {
@@ -64,32 +64,18 @@ import Testing
         #expect(result.roundTrips.allSatisfy { $0 >= .milliseconds(20) && $0 <= .milliseconds(26) + .milliseconds(2) })
     }
 
-    @Test func demoCaptureReadsCleanlyInTshark() throws {
-        guard let tshark = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
-            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "CI must install tshark")
-            return
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nk-sim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("demo.pcapng").path
+    @Test(.enabled(if: Wireshark.tshark != nil || Wireshark.isCI, "tshark is not installed"))
+    func demoCaptureReadsCleanlyInTshark() throws {
+        let tshark = try #require(Wireshark.tshark, "CI must install tshark")
+        let directory = try ScratchDirectory(prefix: "netkernel-sim")
+        let path = directory.path("demo.pcapng")
         let result = try scenario(count: 50, loss: 0.2, seed: 3).run(captureSink: try FileCaptureSink(path: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tshark)
-        process.arguments = ["-o", "ip.check_checksum:TRUE", "-r", path, "-V"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(output.contains("Echo (ping) request"))
-        #expect(output.contains("Address Resolution Protocol"))
+        let output = try Wireshark.run(tshark, ["-o", "ip.check_checksum:TRUE", "-r", path, "-V"], in: directory)
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Echo (ping) request"))
+        #expect(output.stdout.contains("Address Resolution Protocol"))
         for warning in ["Malformed", "[Expert Info", "Bad checksum", "incorrect"] {
-            #expect(!output.contains(warning), "tshark reported \(warning)")
+            #expect(!output.stdout.contains(warning), "tshark reported \(warning)")
         }
         #expect(result.received > 0)
     }
