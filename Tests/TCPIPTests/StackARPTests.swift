@@ -255,7 +255,7 @@ import NetCore
     }
 
     @Test func queueHoldsOnlyQueueLimitPerEntry() throws {
-        let net = try TestNetwork()
+        let net = try TestNetwork { $0.arp.queueLimitPerEntry = 3 }
         let a = net.hosts[0]
         let arp = a.stack.configuration.arp
         for sequence in 1...10 {
@@ -275,7 +275,10 @@ import NetCore
     }
 
     @Test func queueLimitTotalSpansEntries() throws {
-        let net = try TestNetwork { $0.arp.queueLimitTotal = 4 }
+        let net = try TestNetwork {
+            $0.arp.queueLimitTotal = 4
+            $0.arp.queueLimitPerEntry = 3
+        }
         let a = net.hosts[0]
         let first = IPv4Address(192, 0, 2, 97), second = IPv4Address(192, 0, 2, 98)
         for round in 0..<2 {

@@ -70,11 +70,17 @@ import NetCore
         net.run(for: .milliseconds(10))
         #expect(a.replies.map(\.payloadLength) == [largest])
 
-        // One byte more does not fit the interface (no fragmentation yet).
-        let tooBig = a.statistics.ipv4.tooBig
-        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 11, sequenceNumber: 2, payloadLength: largest + 1)
-                == .invalidBufferSize)
-        #expect(a.statistics.ipv4.tooBig == tooBig + 1)
+        // One byte more does not fit the interface: with Don't Fragment it is
+        // refused, without it it leaves in two fragments (the reply cannot be
+        // reassembled by this stack yet, so only the request is checked).
+        let cannot = a.statistics.ipv4.cannotFragment
+        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 11, sequenceNumber: 2, payloadLength: largest + 1,
+                                        dontFragment: true) == .invalidBufferSize)
+        #expect(a.statistics.ipv4.cannotFragment == cannot + 1)
+        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 11, sequenceNumber: 3, payloadLength: largest + 1)
+                == .success)
+        #expect(a.statistics.ipv4.fragmented == 1)
+        #expect(a.statistics.ipv4.fragmentsCreated == 2)
         net.run(for: .milliseconds(10))
         #expect(a.replies.count == 1)
         net.expectPoolsClean()
@@ -113,13 +119,11 @@ import NetCore
         let net = try TestNetwork()
         let a = net.hosts[0]
         let configuration = a.stack.configuration
-        // The most the send buffer holds after headroom and the three headers.
-        let bufferLimit = configuration.sendBufferSize - configuration.headroom - 14 - 20 - 8
+        // The most one IPv4 datagram holds: 65,535 less the IP and ICMP headers.
+        let datagramLimit = 65_535 - 20 - 8
         let before = a.statistics
-        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 13, sequenceNumber: 1, payloadLength: 4000)
-                == .invalidParameter)
-        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 13, sequenceNumber: 1, payloadLength: bufferLimit + 1)
-                == .invalidParameter)
+        #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 13, sequenceNumber: 1,
+                                        payloadLength: datagramLimit + 1) == .invalidParameter)
         #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 13, sequenceNumber: 1, payloadLength: -1)
                 == .invalidParameter)
         #expect(a.stack.sendEchoRequest(to: .any, identifier: 13, sequenceNumber: 1) == .invalidParameter)

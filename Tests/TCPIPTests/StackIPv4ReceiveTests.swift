@@ -13,6 +13,8 @@ import NetCore
         var name: String
         var datagram: [UInt8]
         var counters: [WritableKeyPath<TCPIPStatistics, UInt64>]
+        /// What the ICMP error B answers with moves at A, the datagram's source.
+        var sourceCounters: [WritableKeyPath<TCPIPStatistics, UInt64>] = []
     }
 
     static func cases() -> [Case] {
@@ -44,7 +46,10 @@ import NetCore
             Case(name: "last fragment", datagram: Frames.ipv4(from: ipA, to: ipB, flagsAndOffset: 0x0004, echo),
                  counters: [\.ipv4.fragmentsDropped]),
             Case(name: "protocol 253", datagram: Frames.ipv4(from: ipA, to: ipB, protocolNumber: 253, echo),
-                 counters: [\.ipv4.unknownProtocol]),
+                 counters: [\.ipv4.unknownProtocol, \.icmpv4.destinationUnreachableOut, \.ipv4.sendRequests,
+                            \.ethernet.framesOut],
+                 sourceCounters: [\.ethernet.framesIn, \.ipv4.received, \.ipv4.delivered, \.icmpv4.received,
+                                  \.icmpv4.destinationUnreachableIn]),
             Case(name: "multicast source", datagram: Frames.ipv4(from: IPv4Address(224, 0, 0, 9), to: ipB, echo),
                  counters: [\.ipv4.badSource]),
             Case(name: "limited broadcast source",
@@ -84,8 +89,10 @@ import NetCore
             expected.ipv4.received += 1
             for counter in testCase.counters { expected[keyPath: counter] += 1 }
             #expect(b.statistics == expected, "\(testCase.name)")
-            // Unicast to B: A's adapter filtered it out.
-            #expect(a.statistics == beforeA, "\(testCase.name)")
+            // Unicast to B: A's adapter filtered it out; only an ICMP error reaches A.
+            var expectedA = beforeA
+            for counter in testCase.sourceCounters { expectedA[keyPath: counter] += 1 }
+            #expect(a.statistics == expectedA, "\(testCase.name)")
         }
         #expect(a.replies.count == 1)
         net.expectPoolsClean()

@@ -8,10 +8,11 @@ public struct ARPConfiguration: Sendable, Equatable {
     public var maxRequests: Int = 3
     /// How long an unused Stale entry is kept.
     public var staleLifetime: Duration = .seconds(600)
-    /// Packets one unresolved neighbour may hold.
-    public var queueLimitPerEntry: Int = 3
+    /// Packets one unresolved neighbour may hold: enough for the fragments
+    /// of one 64 KiB datagram, as Linux's unres_qlen_bytes allows.
+    public var queueLimitPerEntry: Int = 48
     /// Packets all unresolved neighbours together may hold.
-    public var queueLimitTotal: Int = 256
+    public var queueLimitTotal: Int = 512
     /// Entries the cache may hold.
     public var cacheLimit: Int = 1024
 

@@ -82,7 +82,7 @@ extension TCPIPStack {
         if arpCache[nextHop] == nil {
             guard makeRoomInARPCache() else {
                 statistics.arp.droppedCacheFull &+= 1
-                sendPool.free(list)
+                list.owningPool.free(list)
                 return
             }
             let timer = timers.schedule(at: now + configuration.arp.retransmitInterval, .arp(nextHop))
@@ -95,7 +95,7 @@ extension TCPIPStack {
               arpQueued < configuration.arp.queueLimitTotal
         else {
             statistics.arp.droppedQueueFull &+= 1
-            sendPool.free(list)
+            list.owningPool.free(list)
             return
         }
         entry.queue.append(list)

@@ -29,6 +29,8 @@ extension TCPIPStack {
             echoReplyHandler?(EchoReply(source: header.source, identifier: message.identifier,
                                         sequenceNumber: message.sequenceNumber, timeToLive: header.timeToLive,
                                         payloadLength: body.count, sentAt: sentAt, receivedAt: now))
+        case .destinationUnreachable, .timeExceeded, .parameterProblem:
+            icmpErrorInput(message, on: interface)
         default:
             statistics.icmpv4.otherTypes &+= 1
         }
@@ -38,7 +40,9 @@ extension TCPIPStack {
     /// message into a send buffer, and the checksum patched (RFC 1624)
     /// rather than recomputed.
     func sendEchoReply(to request: ICMPv4Message, from local: IPv4Address, to remote: IPv4Address) {
-        guard let list = sendPool.allocate(length: request.bytes.count) else {
+        let fitsSendBuffer = request.bytes.count + IPv4Header.minimumLength + EthernetFrame.headerLength
+            + configuration.headroom <= configuration.sendBufferSize
+        guard let list = (fitsSendBuffer ? sendPool : largePool).allocate(length: request.bytes.count) else {
             statistics.ipv4.noBuffer &+= 1
             return
         }
@@ -55,19 +59,23 @@ extension TCPIPStack {
 
     /// Sends an ICMP echo request (what `ping` does). The first 8 bytes of
     /// the data carry the send time, so the reply yields its round trip.
+    /// Payloads up to 65,507 bytes are fragmented unless `dontFragment`.
     /// Returns STATUS_NETWORK_UNREACHABLE without a route,
-    /// STATUS_INSUFFICIENT_RESOURCES without a buffer, and
-    /// STATUS_INVALID_PARAMETER for a payload that cannot fit a buffer.
+    /// STATUS_INSUFFICIENT_RESOURCES without a buffer,
+    /// STATUS_INVALID_BUFFER_SIZE when Don't Fragment forbids the split, and
+    /// STATUS_INVALID_PARAMETER for a payload no datagram can hold.
     @discardableResult
     public func sendEchoRequest(to destination: IPv4Address, identifier: UInt16, sequenceNumber: UInt16,
-                                payloadLength: Int = 56, timeToLive: UInt8? = nil) -> NTStatus {
+                                payloadLength: Int = 56, timeToLive: UInt8? = nil,
+                                dontFragment: Bool = false) -> NTStatus {
         let length = ICMPv4Message.headerLength + payloadLength
-        guard payloadLength >= 0,
-              length + IPv4Header.minimumLength + EthernetFrame.headerLength + configuration.headroom
-                <= configuration.sendBufferSize
+        guard payloadLength >= 0, length + IPv4Header.minimumLength <= IPv4Header.maximumDatagram
         else { return .invalidParameter }
         guard !destination.isUnspecified else { return .invalidParameter }
-        guard let list = sendPool.allocate(length: length) else {
+        // A request that cannot fit one send buffer is built in a large one and fragmented.
+        let fitsSendBuffer = length + IPv4Header.minimumLength + EthernetFrame.headerLength + configuration.headroom
+            <= configuration.sendBufferSize
+        guard let list = (fitsSendBuffer ? sendPool : largePool).allocate(length: length) else {
             statistics.ipv4.noBuffer &+= 1
             return .insufficientResources
         }
@@ -83,7 +91,7 @@ extension TCPIPStack {
         }
         ICMPv4Message.emitEcho(into: data, type: .echoRequest, identifier: identifier, sequenceNumber: sequenceNumber)
         let status = ipv4Output(list, source: nil, destination: destination, protocolNumber: .icmp,
-                                timeToLive: timeToLive)
+                                timeToLive: timeToLive, dontFragment: dontFragment)
         if status.isSuccess { statistics.icmpv4.echoRequestsOut &+= 1 }
         return status
     }

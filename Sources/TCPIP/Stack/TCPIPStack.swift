@@ -23,6 +23,16 @@ public final class TCPIPStack {
         public var sendBufferSize: Int = 2048
         /// Headroom kept in front of every packet for the headers below it.
         public var headroom: Int = 128
+        /// Buffers for datagrams larger than a send buffer (up to 64 KiB), sent in fragments.
+        public var largeBuffers: Int = 16
+        /// IP forwarding between interfaces (Windows: Forwarding, off by default).
+        public var forwarding = false
+        /// ICMP errors sent per second on average.
+        public var icmpErrorsPerSecond = 100
+        /// ICMP errors sent back to back.
+        public var icmpErrorBurst = 20
+        /// Path MTUs learnt from ICMP.
+        public var pathMTU = PathMTUCache()
 
         public init(seed: UInt64) { self.seed = seed }
     }
@@ -44,7 +54,14 @@ public final class TCPIPStack {
     /// Called for each ICMP echo reply received (a ping client's hook).
     public var echoReplyHandler: ((EchoReply) -> Void)?
 
+    /// The pool datagrams too large for a send buffer are built in before they are fragmented.
+    public let largePool: NetBufferPool
+    /// Path MTUs learnt from ICMP "fragmentation needed".
+    public internal(set) var pathMTUs: PathMTUCache
+
     var arpCache: [IPv4Address: ARPEntry] = [:]
+    var identifications: IPv4IdentificationGenerator
+    var icmpErrorLimiter: ICMPErrorRateLimiter
     var arpQueued = 0
     var timers: TimerWheel<TCPIPTimer>
     var random: SeededRandom
@@ -57,6 +74,13 @@ public final class TCPIPStack {
         self.ndis = ndis
         self.configuration = configuration
         random = SeededRandom(seed: configuration.seed)
+        identifications = IPv4IdentificationGenerator(random: &random)
+        icmpErrorLimiter = ICMPErrorRateLimiter(perSecond: configuration.icmpErrorsPerSecond,
+                                                burst: configuration.icmpErrorBurst)
+        pathMTUs = configuration.pathMTU
+        largePool = NetBufferPool(name: "tcpip-large", capacity: configuration.largeBuffers,
+                                  slotSize: IPv4Header.maximumDatagram + configuration.headroom + 64,
+                                  headroom: configuration.headroom)
         timers = TimerWheel(start: .zero)
         sendPool = NetBufferPool(name: "tcpip-tx", capacity: configuration.sendBuffers,
                                  slotSize: configuration.sendBufferSize, headroom: configuration.headroom)

@@ -69,6 +69,18 @@ public struct IPv4Statistics: Sendable, Equatable {
     public var tooBig: UInt64 = 0
     /// Sends dropped for want of a buffer.
     public var noBuffer: UInt64 = 0
+    /// Datagrams split into fragments (RFC 791), sent or forwarded.
+    public var fragmented: UInt64 = 0
+    /// Fragments made.
+    public var fragmentsCreated: UInt64 = 0
+    /// Datagrams too big for the path with Don't Fragment set.
+    public var cannotFragment: UInt64 = 0
+    /// Datagrams forwarded to another host.
+    public var forwarded: UInt64 = 0
+    /// Datagrams not forwarded because their TTL ran out.
+    public var timeToLiveExceeded: UInt64 = 0
+    /// Datagrams not forwarded for want of a route.
+    public var forwardNoRoute: UInt64 = 0
 }
 
 /// ICMPv4 counters.
@@ -84,6 +96,21 @@ public struct ICMPv4Statistics: Sendable, Equatable {
     public var badChecksum: UInt64 = 0
     /// Messages of a type this stack does not act on.
     public var otherTypes: UInt64 = 0
+    public var destinationUnreachableIn: UInt64 = 0
+    public var timeExceededIn: UInt64 = 0
+    public var parameterProblemIn: UInt64 = 0
+    public var destinationUnreachableOut: UInt64 = 0
+    public var timeExceededOut: UInt64 = 0
+    public var parameterProblemOut: UInt64 = 0
+    /// Errors not sent because RFC 1122 forbids them (about an error, a
+    /// broadcast, a non-first fragment, an impossible source).
+    public var errorsSuppressed: UInt64 = 0
+    /// Errors not sent because the token bucket was empty.
+    public var errorsRateLimited: UInt64 = 0
+    /// Errors received that quote a datagram too short to use.
+    public var errorsMalformed: UInt64 = 0
+    /// Path MTU reductions learnt from "fragmentation needed".
+    public var pathMTUUpdates: UInt64 = 0
 }
 
 /// Every counter of the stack.

@@ -17,6 +17,8 @@ public struct IPProtocol: RawRepresentable, Hashable, Sendable {
 public struct IPv4Header {
     /// The header length without options.
     public static let minimumLength = 20
+    /// The largest datagram the 16-bit total length allows.
+    public static let maximumDatagram = 65_535
 
     /// Why a datagram was rejected; each is a drop counter of its own.
     public enum Malformation: Error, Sendable, Equatable, CaseIterable {
@@ -67,16 +69,19 @@ public struct IPv4Header {
     @inlinable public var payload: UnsafeRawBufferPointer { bytes.slice(headerLength, totalLength - headerLength) }
 
     /// Writes a 20-byte header (no options) at the start of `buffer`, with
-    /// its checksum, for a payload of `payloadLength` bytes.
+    /// its checksum, for a payload of `payloadLength` bytes; `fragmentOffset`
+    /// is in bytes and must be a multiple of 8.
     @inlinable
     public static func emit(into buffer: UnsafeMutableRawBufferPointer, source: IPv4Address, destination: IPv4Address,
                             protocolNumber: IPProtocol, payloadLength: Int, identification: UInt16,
-                            timeToLive: UInt8, dontFragment: Bool = false, dscp: UInt8 = 0, ecn: UInt8 = 0) {
+                            timeToLive: UInt8, dontFragment: Bool = false, moreFragments: Bool = false,
+                            fragmentOffset: Int = 0, dscp: UInt8 = 0, ecn: UInt8 = 0) {
         buffer.storeUInt8(0x45, at: 0)
         buffer.storeUInt8(dscp << 2 | (ecn & 3), at: 1)
         buffer.storeBigEndian(UInt16(IPv4Header.minimumLength + payloadLength), at: 2)
         buffer.storeBigEndian(identification, at: 4)
-        buffer.storeBigEndian(UInt16(dontFragment ? 0x4000 : 0), at: 6)
+        let flags: UInt16 = (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0)
+        buffer.storeBigEndian(flags | UInt16(fragmentOffset / 8), at: 6)
         buffer.storeUInt8(timeToLive, at: 8)
         buffer.storeUInt8(protocolNumber.rawValue, at: 9)
         buffer.storeBigEndian(UInt16(0), at: 10)
