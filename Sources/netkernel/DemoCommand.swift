@@ -88,10 +88,16 @@ struct DemoCommand: ParsableCommand {
         }
         if let pcap { print("capture: \(pcap)") }
         if stats {
+            let wire = result.wire
             print("")
-            print("wire: \(result.wire)")
-            print("alice: \(result.pinger)")
-            print("bob: \(result.responder)")
+            print("wire: \(wire.transmitted) frames sent, \(wire.delivered) delivered, \(wire.lost) lost, "
+                  + "\(wire.duplicated) duplicated, \(wire.reordered) reordered, \(wire.corrupted) corrupted")
+            for (name, statistics) in [("alice", result.pinger), ("bob", result.responder)] {
+                print("")
+                print("\(name):")
+                for line in statistics.report { print("  " + line) }
+            }
+            print("")
             print("buffers outstanding after the run: \(result.buffersOutstanding)")
         }
     }

@@ -1,0 +1,16 @@
+import Testing
+@testable import TCPIP
+
+@Suite struct StatisticsReportTests {
+    @Test func theReportListsOnlyNonzeroCountersUnderTheirLayer() {
+        var statistics = TCPIPStatistics()
+        statistics.ipv4.badChecksum = 3
+        statistics.arp.requestsOut = 1
+        #expect(statistics.report == [
+            "Ethernet: nothing counted",
+            "ARP:", "    requestsOut: 1",
+            "IPv4:", "    badChecksum: 3",
+            "ICMPv4: nothing counted",
+        ])
+    }
+}
