@@ -21,7 +21,7 @@ import Testing
         net.sniffer.send(Frames.ethernet(to: mac ?? b.mac, etherType: 0x0800, datagram))
         net.drain()
         let icmp = net.sniffer.frames(etherType: 0x0800, since: start).map(\.bytes)
-            .filter { $0.count > 42 && $0[23] == 1 && [3, 11].contains($0[34]) && $0[6..<12].elementsEqual(b.mac.bytes) }
+            .filter { $0.count > 42 && $0[23] == 1 && [3, 11, 12].contains($0[34]) && $0[6..<12].elementsEqual(b.mac.bytes) }
         let result = (b.statistics.icmpv4.destinationUnreachableOut + b.statistics.icmpv4.timeExceededOut,
                       b.statistics.icmpv4.errorsSuppressed,
                       a.statistics.icmpv4.destinationUnreachableIn + a.statistics.icmpv4.timeExceededIn,
@@ -84,5 +84,26 @@ import Testing
                                                 Frames.echo(identifier: 5, sequenceNumber: 1)), forwarding: true)
         #expect(aboutEcho.sent == 1)
         #expect(aboutEcho.atA == 1)
+    }
+
+    @Test func aMalformedOptionIsAnsweredWithParameterProblemPointingAtIt() throws {
+        // IHL 6: one option of type 0x44 (timestamp) claiming 9 bytes in a 4-byte area.
+        var datagram = Frames.ipv4(from: Self.ipA, to: Self.ipB, Frames.echo(identifier: 3, sequenceNumber: 1))
+        datagram.insert(contentsOf: [0x44, 9, 5, 0], at: 20)
+        datagram[0] = 0x46
+        let total = datagram.count
+        datagram[2] = UInt8(total >> 8)
+        datagram[3] = UInt8(total & 0xFF)
+        datagram[10] = 0
+        datagram[11] = 0
+        let sum = Frames.checksum(Array(datagram[0..<24]))
+        datagram[10] = UInt8(sum >> 8)
+        datagram[11] = UInt8(sum & 0xFF)
+        let result = try deliver(datagram)
+        let error = try #require(result.sniffed.first { $0[34] == 12 })
+        #expect(error[35] == 0)
+        // The pointer names the option's length byte, 21 bytes into the header.
+        #expect(error[38] == 21)
+        #expect(result.atA == 0)
     }
 }

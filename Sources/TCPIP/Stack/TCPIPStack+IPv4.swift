@@ -30,6 +30,13 @@ extension TCPIPStack {
         }
         let destination = header.destination
         let broadcast = destination.isLimitedBroadcast || interface.isSubnetBroadcast(destination)
+        if header.headerLength > IPv4Header.minimumLength,
+           let pointer = IPv4Header.malformedOptionOffset(header.bytes) {
+            statistics.ipv4.badOptions &+= 1
+            sendICMPv4Error(.parameterProblem, code: 0, about: header, on: interface,
+                            toGroup: broadcast || destination.isMulticast || linkBroadcast, rest: UInt32(pointer) << 24)
+            return
+        }
         guard interface.owns(destination) || broadcast || destination.isMulticast else {
             if configuration.forwarding && !linkBroadcast {
                 forward(header, from: interface)

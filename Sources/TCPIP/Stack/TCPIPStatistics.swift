@@ -53,6 +53,8 @@ public struct IPv4Statistics: Sendable, Equatable {
     public var badTotalLength: UInt64 = 0
     /// Datagrams whose header checksum is wrong.
     public var badChecksum: UInt64 = 0
+    /// Datagrams whose options are malformed (answered with Parameter Problem).
+    public var badOptions: UInt64 = 0
     /// Datagrams with a source that no host may use (multicast, broadcast).
     public var badSource: UInt64 = 0
     /// Datagrams for another host (forwarding is off).

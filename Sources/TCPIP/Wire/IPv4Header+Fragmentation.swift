@@ -43,6 +43,27 @@ extension IPv4Header {
         buffer.storeBigEndian(InternetChecksum.checksum(UnsafeRawBufferPointer(buffer.slice(0, headerLength))), at: 10)
     }
 
+    /// The offset of the first malformed option (a length under 2 or past
+    /// the header), for an ICMP Parameter Problem pointer; nil when every
+    /// option is well formed.
+    public static func malformedOptionOffset(_ header: UnsafeRawBufferPointer) -> Int? {
+        let end = min(header.count, Int(header[0] & 0x0F) * 4)
+        var i = minimumLength
+        while i < end {
+            let type = header[i]
+            if type == 0 { return nil }
+            if type == 1 {
+                i += 1
+                continue
+            }
+            guard i + 1 < end else { return i }
+            let length = Int(header[i + 1])
+            guard length >= 2, i + length <= end else { return i + 1 }
+            i += length
+        }
+        return nil
+    }
+
     /// Calls `body` with each option of a header's options area (type,
     /// length, data), stopping at end-of-options or at a malformed length.
     static func forEachOption(in header: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
