@@ -86,6 +86,8 @@ private struct RoutedNetwork {
 
     @Test func dontFragmentOverASmallerLinkTeachesThePathMTU() {
         let net = RoutedNetwork(farMTU: 1000)
+        var replies: [EchoReply] = []
+        net.alice.stack.echoReplyHandler = { replies.append($0) }
         #expect(net.ping(1, size: 1400, dontFragment: true) == .success)
         net.sim.run(for: .seconds(1))
         #expect(net.router.stack.statistics.ipv4.cannotFragment == 1)
@@ -97,7 +99,11 @@ private struct RoutedNetwork {
         net.sim.run(for: .seconds(1))
         #expect(net.alice.stack.statistics.ipv4.fragmentsCreated == 2)
         #expect(net.router.stack.statistics.ipv4.fragmented == 0)
-        #expect(net.bob.stack.statistics.ipv4.fragmentsDropped == 2)
+        // bob puts the request together, and his reply, fragmented to his own
+        // link's MTU, is put together by alice.
+        #expect(net.bob.stack.statistics.ipv4.reassembled == 1)
+        #expect(net.alice.stack.statistics.ipv4.reassembled == 1)
+        #expect(replies.map(\.sequenceNumber) == [3])
         // The learnt MTU ages out.
         net.sim.run(for: .seconds(601))
         #expect(net.alice.stack.pathMTUs.mtu(to: RoutedNetwork.bobAddress, now: net.sim.clock.now) == nil)

@@ -41,10 +41,12 @@ import NetCore
             Case(name: "19 bytes", datagram: Array(good[0..<19]), counters: [\.ipv4.truncated]),
             Case(name: "another host's address", datagram: Frames.ipv4(from: ipA, to: IPv4Address(192, 0, 2, 77), echo),
                  counters: [\.ipv4.notForUs]),
+            // A first fragment whose data is not a multiple of 8 cannot be one (RFC 791): refused.
             Case(name: "first fragment", datagram: Frames.ipv4(from: ipA, to: ipB, flagsAndOffset: 0x2000, echo),
-                 counters: [\.ipv4.fragmentsDropped]),
+                 counters: [\.ipv4.fragmentsReceived, \.ipv4.fragmentsDropped]),
+            // A lone last fragment waits in the reassembler for the rest.
             Case(name: "last fragment", datagram: Frames.ipv4(from: ipA, to: ipB, flagsAndOffset: 0x0004, echo),
-                 counters: [\.ipv4.fragmentsDropped]),
+                 counters: [\.ipv4.fragmentsReceived]),
             Case(name: "protocol 253", datagram: Frames.ipv4(from: ipA, to: ipB, protocolNumber: 253, echo),
                  counters: [\.ipv4.unknownProtocol, \.icmpv4.destinationUnreachableOut, \.ipv4.sendRequests,
                             \.ethernet.framesOut],

@@ -17,7 +17,7 @@ extension TCPIPStack {
             statistics.icmpv4.errorsRateLimited &+= 1
             return
         }
-        let quoted = min(original.totalLength, 576 - IPv4Header.minimumLength - ICMPv4Message.headerLength)
+        let quoted = min(original.bytes.count, 576 - IPv4Header.minimumLength - ICMPv4Message.headerLength)
         guard let list = sendPool.allocate(length: ICMPv4Message.headerLength + quoted) else {
             statistics.ipv4.noBuffer &+= 1
             return

@@ -45,11 +45,61 @@ extension TCPIPStack {
             }
             return
         }
-        guard !header.isFragment else {
-            statistics.ipv4.fragmentsDropped &+= 1
+        let toGroup = broadcast || destination.isMulticast || linkBroadcast
+        guard header.isFragment else {
+            deliver(header, on: interface, toGroup: toGroup)
             return
         }
-        deliver(header, on: interface, toGroup: broadcast || destination.isMulticast || linkBroadcast)
+        reassemble(header, on: interface, toGroup: toGroup)
+    }
+
+    /// A fragment for this host: its payload is copied once into the
+    /// datagram's reassembly slot; the whole datagram, once complete, is
+    /// delivered from there and the slot freed.
+    func reassemble(_ fragment: IPv4Header, on interface: IPInterface, toGroup: Bool) {
+        statistics.ipv4.fragmentsReceived &+= 1
+        reassembler.expire(now: now) { [unowned self] in self.reassemblyExpired($0) }
+        let key = ReassemblyKey(source: fragment.source, destination: fragment.destination,
+                                protocolNumber: fragment.protocolNumber.rawValue,
+                                identification: fragment.identification)
+        let result = reassembler.add(key: key, offset: fragment.fragmentOffset, moreFragments: fragment.moreFragments,
+                                     payload: fragment.payload,
+                                     unfragmentable: fragment.bytes.slice(0, fragment.headerLength), now: now)
+        switch result {
+        case .incomplete:
+            break
+        case .dropped:
+            statistics.ipv4.fragmentsDropped &+= 1
+        case .complete(let datagram, _):
+            statistics.ipv4.reassembled &+= 1
+            if let whole = try? IPv4Header(UnsafeRawBufferPointer(datagram.data)) {
+                deliver(whole, on: interface, toGroup: toGroup)
+            }
+            reassembler.pool.free(datagram)
+        }
+        scheduleReassemblyTimer()
+    }
+
+    func scheduleReassemblyTimer() {
+        guard reassemblyTimer == nil, let deadline = reassembler.nextDeadline else { return }
+        reassemblyTimer = timers.schedule(at: deadline, .reassembly)
+    }
+
+    func reassemblyTimerFired() {
+        reassemblyTimer = nil
+        reassembler.expire(now: now) { [unowned self] in self.reassemblyExpired($0) }
+        scheduleReassemblyTimer()
+    }
+
+    /// A datagram ran out of time: if its first fragment came, its sender
+    /// hears "fragment reassembly time exceeded" (RFC 792, code 1).
+    func reassemblyExpired(_ expired: ExpiredDatagram) {
+        statistics.ipv4.reassemblyTimeouts &+= 1
+        guard expired.key.family == .inet, expired.firstFragmentReceived,
+              let quoted = try? IPv4Header(truncated: expired.leadingBytes),
+              let route = routes.lookup(quoted.source), let interface = interface(index: route.interfaceIndex)
+        else { return }
+        sendICMPv4Error(.timeExceeded, code: 1, about: quoted, on: interface, toGroup: false)
     }
 
     /// Hands a whole datagram for this host to its transport.

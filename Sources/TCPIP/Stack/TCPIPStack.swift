@@ -33,6 +33,8 @@ public final class TCPIPStack {
         public var icmpErrorBurst = 20
         /// Path MTUs learnt from ICMP.
         public var pathMTU = PathMTUCache()
+        /// Bounds on fragments held for reassembly.
+        public var reassembly = ReassemblyLimits()
 
         public init(seed: UInt64) { self.seed = seed }
     }
@@ -59,6 +61,9 @@ public final class TCPIPStack {
     /// Path MTUs learnt from ICMP "fragmentation needed".
     public internal(set) var pathMTUs: PathMTUCache
 
+    /// Fragments being put back together, both families.
+    public internal(set) var reassembler: Reassembler
+    var reassemblyTimer: TimerID?
     var arpCache: [IPv4Address: ARPEntry] = [:]
     var identifications: IPv4IdentificationGenerator
     var icmpErrorLimiter: ICMPErrorRateLimiter
@@ -78,6 +83,7 @@ public final class TCPIPStack {
         icmpErrorLimiter = ICMPErrorRateLimiter(perSecond: configuration.icmpErrorsPerSecond,
                                                 burst: configuration.icmpErrorBurst)
         pathMTUs = configuration.pathMTU
+        reassembler = Reassembler(limits: configuration.reassembly)
         largePool = NetBufferPool(name: "tcpip-large", capacity: configuration.largeBuffers,
                                   slotSize: IPv4Header.maximumDatagram + configuration.headroom + 64,
                                   headroom: configuration.headroom)
@@ -196,6 +202,7 @@ public final class TCPIPStack {
         while let (_, timer) = timers.popExpired(now: now) {
             switch timer {
             case .arp(let address): arpTimerFired(address)
+            case .reassembly: reassemblyTimerFired()
             }
         }
     }

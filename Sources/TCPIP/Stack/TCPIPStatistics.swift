@@ -59,8 +59,14 @@ public struct IPv4Statistics: Sendable, Equatable {
     public var badSource: UInt64 = 0
     /// Datagrams for another host (forwarding is off).
     public var notForUs: UInt64 = 0
-    /// Fragments (reassembly comes with the full IP layer).
+    /// Fragments received for this host.
+    public var fragmentsReceived: UInt64 = 0
+    /// Fragments the reassembler refused (duplicates, overlaps, limits: see `reassembler.statistics`).
     public var fragmentsDropped: UInt64 = 0
+    /// Datagrams put back together.
+    public var reassembled: UInt64 = 0
+    /// Datagrams whose fragments did not all arrive in time.
+    public var reassemblyTimeouts: UInt64 = 0
     /// Datagrams of a protocol nothing here handles.
     public var unknownProtocol: UInt64 = 0
     /// Datagrams the stack asked to send.

@@ -4,4 +4,6 @@ import NetCore
 enum TCPIPTimer {
     /// An ARP entry's timer: retransmit while Incomplete, age while Reachable, expire while Stale.
     case arp(IPv4Address)
+    /// The reassembler's earliest datagram deadline.
+    case reassembly
 }

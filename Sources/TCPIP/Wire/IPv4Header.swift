@@ -42,6 +42,21 @@ public struct IPv4Header {
         self.bytes = bytes.slice(0, total)
     }
 
+    /// A view over the start of a datagram that may be cut short — the
+    /// quote inside an ICMP error, the first bytes of an expired datagram:
+    /// the header must be whole, the payload may end early. `bytes` is all
+    /// there is, so quote `bytes`, not `totalLength`.
+    @inlinable
+    public init(truncated bytes: UnsafeRawBufferPointer) throws(Malformation) {
+        guard bytes.count >= IPv4Header.minimumLength else { throw .truncated }
+        guard bytes[0] >> 4 == 4 else { throw .badVersion }
+        let headerLength = Int(bytes[0] & 0x0F) * 4
+        guard headerLength >= IPv4Header.minimumLength, headerLength <= bytes.count else { throw .badHeaderLength }
+        let total = Int(bytes.loadBigEndianUInt16(at: 2))
+        guard total >= headerLength else { throw .badTotalLength }
+        self.bytes = bytes.slice(0, min(total, bytes.count))
+    }
+
     /// Whether the header checksum is right (the sum over the header folds to all ones).
     @inlinable
     public func verifyChecksum() -> Bool {
@@ -66,7 +81,8 @@ public struct IPv4Header {
     @inlinable public var destination: IPv4Address { IPv4Address(bytes: bytes.slice(16, 4)) }
     /// The options, skipped rather than interpreted.
     @inlinable public var options: UnsafeRawBufferPointer { bytes.slice(20, headerLength - 20) }
-    @inlinable public var payload: UnsafeRawBufferPointer { bytes.slice(headerLength, totalLength - headerLength) }
+    /// The payload present in the view (all of it, unless made with `init(truncated:)`).
+    @inlinable public var payload: UnsafeRawBufferPointer { bytes.slice(headerLength, bytes.count - headerLength) }
 
     /// Writes a 20-byte header (no options) at the start of `buffer`, with
     /// its checksum, for a payload of `payloadLength` bytes; `fragmentOffset`
