@@ -43,7 +43,7 @@ struct DemoCommand: ParsableCommand {
         guard (0...1).contains(loss) else { throw ValidationError("--loss must be between 0 and 1") }
         guard delay >= 0, jitter >= 0 else { throw ValidationError("--delay and --jitter must not be negative") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
-        guard (0...1400).contains(size) else { throw ValidationError("--size must be between 0 and 1400") }
+        guard (0...65_507).contains(size) else { throw ValidationError("--size must be between 0 and 65507") }
     }
 
     func run() throws {
