@@ -43,4 +43,24 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(bench.run(roundTrips: 1))
         }
     }
+
+    Benchmark("IPv4 forwarding, simulated router",
+              configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+        let bench = ForwardingBench(batch: 1)
+        bench.run(datagrams: 1_000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(bench.run(datagrams: 1))
+        }
+    }
+
+    Benchmark("IPv4 reassembly, 60 KB datagram",
+              configuration: .init(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(2))) { benchmark in
+        let bench = ReassemblyBench()
+        _ = bench.run(datagrams: 10)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(bench.run(datagrams: 1))
+        }
+    }
 }

@@ -7,7 +7,7 @@ import NetSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure checksum speed, frames/s through a VirtualWire, and ICMP echo round trips/s."
+        abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 forwarding and reassembly."
     )
 
     @Option(help: "Repetitions of each measurement; the median is reported.")
@@ -73,6 +73,29 @@ struct BenchCommand: ParsableCommand {
             return Double(roundTrips) / seconds
         }
         print("ICMP echo between simulated hosts:  \(format(echoRate / 1e3)) k round trips/s")
+
+        let forwarding = ForwardingBench()
+        let datagrams = 500_000 / scale
+        let forwardRate = median(runs) {
+            let start = clock.now
+            let through = forwarding.run(datagrams: datagrams)
+            let seconds = (clock.now - start).secondsDouble
+            precondition(through == datagrams, "every datagram is forwarded")
+            return Double(datagrams) / seconds
+        }
+        print("IPv4 forwarding, 84-byte datagrams: \(format(forwardRate / 1e6)) M packets/s")
+
+        let reassembly = ReassemblyBench()
+        let rounds = 20_000 / scale
+        let reassemblyCost = median(runs) {
+            let start = clock.now
+            let completed = reassembly.run(datagrams: rounds)
+            let seconds = (clock.now - start).secondsDouble
+            precondition(completed == rounds, "every datagram completes")
+            return seconds / Double(rounds) * 1e6
+        }
+        print("IPv4 reassembly, 60 KB datagram:    \(format(reassemblyCost)) µs each "
+              + "(\(format(60_000 / reassemblyCost / 1e3)) GB/s)")
     }
 
     func median(_ runs: Int, _ measure: () -> Double) -> Double {
