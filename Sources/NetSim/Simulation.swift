@@ -59,6 +59,15 @@ public final class Simulation {
     /// `address/prefixLength`. MACs are 02:00:00:00:HH:AA (locally administered).
     @discardableResult
     public func attach(_ host: SimHost, to wire: VirtualWire, address: IPv4Address, prefixLength: Int) -> IPInterface {
+        let interface = attach(host, to: wire)
+        host.stack.addAddress(address, prefixLength: prefixLength, to: interface)
+        return interface
+    }
+
+    /// Plugs `host` into `wire` with a new adapter and no IPv4 address: IPv6
+    /// configures itself (link-local, then SLAAC if a router advertises).
+    @discardableResult
+    public func attach(_ host: SimHost, to wire: VirtualWire) -> IPInterface {
         let hostNumber = UInt8(truncatingIfNeeded: hosts.firstIndex { $0 === host }.map { $0 + 1 } ?? 0)
         let mac = MACAddress(0x02, 0, 0, 0, hostNumber, UInt8(truncatingIfNeeded: host.adapters.count + 1))
         let port = wire.makePort(mac: mac)
@@ -67,9 +76,7 @@ public final class Simulation {
                                                        allocatedResources: port)
         precondition(status == .success, "a virtual-wire adapter starts: \(status)")
         host.adapters.append(adapter!)
-        let interface = host.stack.interface(named: adapter!.name)!
-        host.stack.addAddress(address, prefixLength: prefixLength, to: interface)
-        return interface
+        return host.stack.interface(named: adapter!.name)!
     }
 
     /// Runs `action` when virtual time reaches `instant` (in the order scheduled, for equal instants).

@@ -4,7 +4,8 @@ import NetCore
 import NetSim
 
 /// `netkernel demo`: two simulated hosts on an impaired virtual wire, one
-/// pinging the other, printed like ping(8) with round trips in virtual time.
+/// pinging the other, printed like ping(8) with round trips in virtual time;
+/// over IPv6 after DAD, router discovery and SLAAC.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -38,12 +39,16 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print each host's counters after the run.")
     var stats = false
 
+    @Flag(help: "Ping over IPv6: a simulated router advertises 2001:db8:1::/64 and the hosts autoconfigure first.")
+    var ipv6 = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
         guard (0...1).contains(loss) else { throw ValidationError("--loss must be between 0 and 1") }
         guard delay >= 0, jitter >= 0 else { throw ValidationError("--delay and --jitter must not be negative") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
-        guard (0...65_507).contains(size) else { throw ValidationError("--size must be between 0 and 65507") }
+        let largest = ipv6 ? 65_527 : 65_507
+        guard (0...largest).contains(size) else { throw ValidationError("--size must be between 0 and \(largest)") }
     }
 
     func run() throws {
@@ -52,6 +57,7 @@ struct DemoCommand: ParsableCommand {
         scenario.interval = .nanoseconds(Int64(interval * 1_000_000))
         scenario.payloadLength = size
         scenario.seed = seed
+        scenario.ipv6 = ipv6
         scenario.impairments = WireImpairments(loss: loss, delay: .nanoseconds(Int64(delay * 1_000_000)),
                                                jitter: .nanoseconds(Int64(jitter * 1_000_000)))
         scenario.timeout = max(.seconds(2), scenario.impairments.delay * 4 + scenario.impairments.jitter * 2)
@@ -61,24 +67,33 @@ struct DemoCommand: ParsableCommand {
                 throw CommandFailure("cannot write \(pcap): \(describe(error))")
             }
         }
-        print("PING \(scenario.responderAddress) from \(scenario.pingerAddress): \(size) data bytes "
-              + "(simulated wire: loss \(percent(loss)), delay \(delay) ms, jitter \(jitter) ms, seed \(seed))")
+        let wireText = "simulated wire: loss \(percent(loss)), delay \(delay) ms, jitter \(jitter) ms, seed \(seed)"
+        let ttlName = ipv6 ? "hlim" : "ttl"
+        var target = ""
         let result: PingScenario.Result
         do {
-            result = try scenario.run(captureSink: sink) { event in
+            result = try scenario.run(captureSink: sink, onReady: { from, to in
+                target = "\(to)"
+                print("PING \(to) from \(from): \(size) data bytes (\(wireText))")
+            }, onEvent: { event in
                 switch event {
                 case let .reply(sequence, bytes, ttl, roundTrip):
-                    print("\(bytes) bytes from \(scenario.responderAddress): icmp_seq=\(sequence) ttl=\(ttl) "
+                    print("\(bytes) bytes from \(target): icmp_seq=\(sequence) \(ttlName)=\(ttl) "
                           + "time=\(milliseconds(roundTrip)) ms")
                 case let .sendFailed(sequence, status):
                     print("icmp_seq=\(sequence): send failed: \(status)")
                 }
-            }
+            })
         } catch {
-            throw CommandFailure("capture failed: \(describe(error))")
+            switch error {
+            case .capture(let failure): throw CommandFailure("capture failed: \(describe(failure))")
+            case .noAutoconfiguredAddress:
+                throw CommandFailure("IPv6 autoconfiguration gave the hosts no address within \(scenario.setupLimit)")
+            }
         }
+        if ipv6 { print("(DAD, router discovery and SLAAC took \(milliseconds(result.setup)) ms of virtual time)") }
         print("")
-        print("--- \(scenario.responderAddress) ping statistics ---")
+        print("--- \(target) ping statistics ---")
         print("\(result.transmitted) packets transmitted, \(result.received) received, "
               + "\(percent(result.lossPercent / 100)) packet loss, time \(milliseconds(result.elapsed)) ms (virtual)")
         if !result.roundTrips.isEmpty {
@@ -92,7 +107,7 @@ struct DemoCommand: ParsableCommand {
             print("")
             print("wire: \(wire.transmitted) frames sent, \(wire.delivered) delivered, \(wire.lost) lost, "
                   + "\(wire.duplicated) duplicated, \(wire.reordered) reordered, \(wire.corrupted) corrupted")
-            for (name, statistics) in [("alice", result.pinger), ("bob", result.responder)] {
+            for (name, statistics) in [("alice", result.pingerStatistics), ("bob", result.responderStatistics)] {
                 print("")
                 print("\(name):")
                 for line in statistics.report { print("  " + line) }

@@ -29,8 +29,8 @@ import Testing
             if case .reply(_, let bytes, _, _) = $0 { return bytes == size + 8 }
             return false
         })
-        #expect(result.responder.ipv4.reassembled == 20)
-        #expect(result.pinger.ipv4.reassembled == 20)
+        #expect(result.responderStatistics.ipv4.reassembled == 20)
+        #expect(result.pingerStatistics.ipv4.reassembled == 20)
         #expect(result.wire.reordered > 0)
         #expect(result.wire.duplicated > 0)
         #expect(result.buffersOutstanding == 0)
@@ -43,11 +43,11 @@ import Testing
         s.timeout = .seconds(70)
         let result = try s.run()
         #expect(result.received < 30)
-        #expect(result.responder.ipv4.reassemblyTimeouts > 0)
-        #expect(result.responder.icmpv4.timeExceededOut > 0)
+        #expect(result.responderStatistics.ipv4.reassemblyTimeouts > 0)
+        #expect(result.responderStatistics.icmpv4.timeExceededOut > 0)
         // The errors cross the same lossy wire: most, not necessarily all, arrive.
-        #expect(result.pinger.icmpv4.timeExceededIn > 0)
-        #expect(result.pinger.icmpv4.timeExceededIn <= result.responder.icmpv4.timeExceededOut)
+        #expect(result.pingerStatistics.icmpv4.timeExceededIn > 0)
+        #expect(result.pingerStatistics.icmpv4.timeExceededIn <= result.responderStatistics.icmpv4.timeExceededOut)
         #expect(result.buffersOutstanding == 0)
     }
 

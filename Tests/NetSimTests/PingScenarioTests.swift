@@ -20,8 +20,8 @@ import Testing
         #expect(result.roundTrips.first == .milliseconds(30))
         #expect(result.roundTrips.dropFirst().allSatisfy { $0 == .milliseconds(20) })
         #expect(result.buffersOutstanding == 0)
-        #expect(result.pinger.arp.requestsOut == 1)
-        #expect(result.responder.icmpv4.echoRepliesOut == 20)
+        #expect(result.pingerStatistics.arp.requestsOut == 1)
+        #expect(result.responderStatistics.icmpv4.echoRepliesOut == 20)
     }
 
     /// Each ping needs its request and its reply to survive, so at loss p per

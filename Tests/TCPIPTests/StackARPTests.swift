@@ -34,7 +34,7 @@ import NetCore
 
         // Request out at t0, reply back at t0+2d, echo out then, its reply at t0+4d;
         // the send time was stamped when the echo was queued.
-        #expect(a.replies == [EchoReply(source: Self.ipB, identifier: 0x4242, sequenceNumber: 1, timeToLive: 128,
+        #expect(a.replies == [EchoReply(source: .v4(Self.ipB), identifier: 0x4242, sequenceNumber: 1, timeToLive: 128,
                                         payloadLength: 56, sentAt: t0, receivedAt: t0 + Self.d * 4)])
         #expect(a.replies.first?.roundTripTime == Self.d * 4)
 
@@ -119,7 +119,7 @@ import NetCore
         #expect(a.stack.sendPool.outstanding == 0)
         net.run(for: .milliseconds(10))
         #expect(a.replies.count == 2)
-        #expect(a.replies.last == EchoReply(source: Self.ipB, identifier: 0x4242, sequenceNumber: 2, timeToLive: 128,
+        #expect(a.replies.last == EchoReply(source: .v4(Self.ipB), identifier: 0x4242, sequenceNumber: 2, timeToLive: 128,
                                             payloadLength: 56, sentAt: t1, receivedAt: t1 + Self.d * 2))
         #expect(a.replies.last?.roundTripTime == Self.d * 2)
         #expect(a.statistics.arp.requestsOut == aBefore.arp.requestsOut + 1)
@@ -180,7 +180,7 @@ import NetCore
         #expect(b.stack.sendEchoRequest(to: Self.ipA, identifier: 7, sequenceNumber: 2) == .success)
         net.run(for: .milliseconds(10))
         #expect(b.replies.count == 2)
-        #expect(b.replies.last?.source == Self.ipA)
+        #expect(b.replies.last?.source == .v4(Self.ipA))
         #expect(b.replies.last?.sequenceNumber == 2)
         #expect(c.statistics.icmpv4.echoRequestsIn == 1)
         #expect(a.statistics.icmpv4.echoRequestsIn == aEchoes)

@@ -32,7 +32,7 @@ import NetCore
         #expect(a.stack.sendEchoRequest(to: Self.ipA, identifier: 9, sequenceNumber: 1, payloadLength: 16) == .success)
         #expect(a.stack.arpState(of: Self.ipA) == nil)
         net.run(for: .milliseconds(10))
-        #expect(a.replies == [EchoReply(source: Self.ipA, identifier: 9, sequenceNumber: 1, timeToLive: 128,
+        #expect(a.replies == [EchoReply(source: .v4(Self.ipA), identifier: 9, sequenceNumber: 1, timeToLive: 128,
                                         payloadLength: 16, sentAt: t0, receivedAt: t0)])
         #expect(a.statistics.icmpv4.echoRequestsIn == 1)
         #expect(a.statistics.icmpv4.echoRepliesOut == 1)
@@ -126,7 +126,7 @@ import NetCore
                                         payloadLength: datagramLimit + 1) == .invalidParameter)
         #expect(a.stack.sendEchoRequest(to: Self.ipB, identifier: 13, sequenceNumber: 1, payloadLength: -1)
                 == .invalidParameter)
-        #expect(a.stack.sendEchoRequest(to: .any, identifier: 13, sequenceNumber: 1) == .invalidParameter)
+        #expect(a.stack.sendEchoRequest(to: IPv4Address.any, identifier: 13, sequenceNumber: 1) == .invalidParameter)
         // Refused before anything was built or counted.
         #expect(a.statistics == before)
         #expect(a.stack.sendPool.outstanding == 0)
@@ -141,7 +141,7 @@ import NetCore
         let before = a.statistics
         #expect(a.stack.addAddress(IPv4Address(224, 0, 0, 1), prefixLength: 24, to: interface) == .invalidParameter)
         #expect(a.stack.addAddress(IPv4Address(239, 255, 255, 250), prefixLength: 32, to: interface) == .invalidParameter)
-        #expect(a.stack.addAddress(.any, prefixLength: 24, to: interface) == .invalidParameter)
+        #expect(a.stack.addAddress(IPv4Address.any, prefixLength: 24, to: interface) == .invalidParameter)
         #expect(a.stack.addAddress(.broadcast, prefixLength: 32, to: interface) == .invalidParameter)
         #expect(a.stack.addAddress(IPv4Address(192, 0, 2, 30), prefixLength: 33, to: interface) == .invalidParameter)
         #expect(a.stack.addAddress(IPv4Address(192, 0, 2, 30), prefixLength: -1, to: interface) == .invalidParameter)
@@ -149,7 +149,7 @@ import NetCore
         #expect(a.stack.addAddress(Self.ipA, prefixLength: 16, to: interface) == .addressAlreadyExists)
         // Nothing changed: no address, no route, no announcement.
         #expect(interface.addresses == [UnicastAddress(Self.ipA, prefixLength: 24)!])
-        #expect(a.stack.routes.count == 1)
+        #expect(a.stack.routes.ipv4Count == 1)
         #expect(a.statistics == before)
         net.drain()
         #expect(net.sniffer.frames.isEmpty)

@@ -182,8 +182,8 @@ import NetCore
         let before = b.statistics
         let unclaimed = b.adapter.counters.receivesUnclaimed
         net.sniffer.send(b.mac.bytes + TestNetwork.snifferMAC.bytes + [0x08])
-        // Nor does a frame of an EtherType the stack did not open (IPv6).
-        net.sniffer.send(Frames.ethernet(to: b.mac, etherType: 0x86DD, [UInt8](repeating: 0x60, count: 46)))
+        // Nor does a frame of an EtherType the stack did not open (IPX).
+        net.sniffer.send(Frames.ethernet(to: b.mac, etherType: 0x8137, [UInt8](repeating: 0x60, count: 46)))
         net.drain()
         #expect(b.adapter.counters.receivesUnclaimed == unclaimed + 2)
         #expect(b.statistics == before)

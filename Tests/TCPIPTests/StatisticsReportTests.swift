@@ -6,11 +6,15 @@ import Testing
         var statistics = TCPIPStatistics()
         statistics.ipv4.badChecksum = 3
         statistics.arp.requestsOut = 1
+        statistics.ndp.dadFailed = 2
         #expect(statistics.report == [
             "Ethernet: nothing counted",
             "ARP:", "    requestsOut: 1",
             "IPv4:", "    badChecksum: 3",
             "ICMPv4: nothing counted",
+            "IPv6: nothing counted",
+            "ICMPv6: nothing counted",
+            "NDP:", "    dadFailed: 2",
         ])
     }
 }

@@ -30,6 +30,13 @@ public struct IPv6Prefix: Hashable, Sendable, LosslessStringConvertible {
         return IPv6Address(high: maskHigh, low: maskLow)
     }
 
+    /// ::/0, the default route's destination.
+    public static let defaultRoute = IPv6Prefix(address: .unspecified, length: 0)!
+    /// fe80::/64, the link-local prefix every interface is on (RFC 4291 §2.5.6).
+    public static let linkLocal = IPv6Prefix(address: IPv6Address(high: 0xFE80_0000_0000_0000, low: 0), length: 64)!
+    /// ff00::/8, every multicast group.
+    public static let multicast = IPv6Prefix(address: IPv6Address(high: 0xFF00_0000_0000_0000, low: 0), length: 8)!
+
     @inlinable
     static func maskValues(_ length: Int) -> (UInt64, UInt64) {
         // Shifts of 64 or more give 0 under Swift's smart-shift semantics.

@@ -1,14 +1,14 @@
 import NetCore
 
-/// An ICMP echo reply as a ping client sees it.
+/// An ICMP or ICMPv6 echo reply as a ping client sees it.
 public struct EchoReply: Sendable, Equatable {
     /// Who answered.
-    public var source: IPv4Address
+    public var source: IPAddress
     /// The echo identifier.
     public var identifier: UInt16
     /// The echo sequence number.
     public var sequenceNumber: UInt16
-    /// The reply's TTL on arrival.
+    /// The reply's TTL (IPv4) or Hop Limit (IPv6) on arrival.
     public var timeToLive: UInt8
     /// Bytes of ICMP data after the 8-byte header.
     public var payloadLength: Int

@@ -1,6 +1,8 @@
 import NetCore
 
-/// The IPv4 route table: longest prefix match, then the lowest metric.
+/// The route table of both families (GetIpForwardTable2 with AF_UNSPEC):
+/// longest prefix match, then the lowest metric. IPv4 routes are held here;
+/// IPv6 routes in `ipv6`, reached through the same methods by address type.
 ///
 /// Routes are kept per prefix length, each length in a dictionary keyed by
 /// the masked destination, and a bitmap of the lengths in use lets a lookup
@@ -8,8 +10,13 @@ import NetCore
 public struct RouteTable: Sendable {
     var byLength: [[UInt32: [Route]]] = Array(repeating: [:], count: 33)
     var lengthsInUse: UInt64 = 0
-    /// How many routes the table holds.
-    public private(set) var count = 0
+    /// How many IPv4 routes the table holds.
+    public private(set) var ipv4Count = 0
+    /// The IPv6 routes.
+    public internal(set) var ipv6 = IPv6RouteTable()
+
+    /// How many routes the table holds, both families.
+    public var count: Int { ipv4Count + ipv6.count }
 
     public init() {}
 
@@ -28,7 +35,7 @@ public struct RouteTable: Sendable {
         if let i = bucket.firstIndex(where: { $0.nextHop == route.nextHop && $0.interfaceIndex == route.interfaceIndex }) {
             bucket.remove(at: i)
         } else {
-            count += 1
+            ipv4Count += 1
         }
         // Lowest metric first; among equal metrics the route added first wins.
         let position = bucket.firstIndex { $0.metric > route.metric } ?? bucket.endIndex
@@ -49,14 +56,29 @@ public struct RouteTable: Sendable {
             (nextHop == nil || route.nextHop == nextHop!) && (interfaceIndex == nil || route.interfaceIndex == interfaceIndex!)
         }
         let removed = before - bucket.count
-        count -= removed
+        ipv4Count -= removed
         byLength[length][key] = bucket.isEmpty ? nil : bucket
         if byLength[length].isEmpty { lengthsInUse &= ~(1 << UInt64(length)) }
         return removed
     }
 
-    /// Removes every route over an interface (when it goes away).
+    /// Adds an IPv6 route; see `IPv6RouteTable.add`.
+    public mutating func add(_ route: IPv6Route) { ipv6.add(route) }
+
+    /// Removes IPv6 routes; see `IPv6RouteTable.remove`.
+    @discardableResult
+    public mutating func remove(_ prefix: IPv6Prefix, nextHop: IPv6Address?? = nil, interfaceIndex: UInt32? = nil) -> Int {
+        ipv6.remove(prefix, nextHop: nextHop, interfaceIndex: interfaceIndex)
+    }
+
+    /// The best IPv6 route to `destination`, skipping routes expired at `now`.
+    public func lookup(_ destination: IPv6Address, now: Instant? = nil) -> IPv6Route? {
+        ipv6.lookup(destination, now: now)
+    }
+
+    /// Removes every route over an interface (when it goes away), both families.
     public mutating func removeAll(interfaceIndex: UInt32) {
+        ipv6.removeAll(interfaceIndex: interfaceIndex)
         for route in routes where route.interfaceIndex == interfaceIndex {
             remove(route.destination, nextHop: .some(route.nextHop), interfaceIndex: interfaceIndex)
         }

@@ -26,7 +26,7 @@ extension TCPIPStack {
             statistics.icmpv4.echoRepliesIn &+= 1
             let body = message.body
             let sentAt = body.count >= 8 ? Instant(nanoseconds: Int64(bitPattern: body.loadBigEndianUInt64(at: 0))) : nil
-            echoReplyHandler?(EchoReply(source: header.source, identifier: message.identifier,
+            echoReplyHandler?(EchoReply(source: .v4(header.source), identifier: message.identifier,
                                         sequenceNumber: message.sequenceNumber, timeToLive: header.timeToLive,
                                         payloadLength: body.count, sentAt: sentAt, receivedAt: now))
         case .destinationUnreachable, .timeExceeded, .parameterProblem:

@@ -92,10 +92,19 @@ extension TCPIPStack {
     }
 
     /// A datagram ran out of time: if its first fragment came, its sender
-    /// hears "fragment reassembly time exceeded" (RFC 792, code 1).
+    /// hears "fragment reassembly time exceeded" (RFC 792 and RFC 4443, code 1).
     func reassemblyExpired(_ expired: ExpiredDatagram) {
+        if expired.key.family == .inet6 {
+            statistics.ipv6.reassemblyTimeouts &+= 1
+            let destination = expired.key.destination
+            guard expired.firstFragmentReceived, !destination.isMulticast,
+                  let interface = interfaces.first(where: { $0.owns(destination) }) else { return }
+            sendICMPv6Error(.timeExceeded, code: ICMPv6Message.TimeExceededCode.reassemblyTimeExceeded,
+                            about: expired.leadingBytes, on: interface, toGroup: false)
+            return
+        }
         statistics.ipv4.reassemblyTimeouts &+= 1
-        guard expired.key.family == .inet, expired.firstFragmentReceived,
+        guard expired.firstFragmentReceived,
               let quoted = try? IPv4Header(truncated: expired.leadingBytes),
               let route = routes.lookup(quoted.source), let interface = interface(index: route.interfaceIndex)
         else { return }

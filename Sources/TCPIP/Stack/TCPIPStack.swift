@@ -2,7 +2,8 @@ import NDIS
 import NetCore
 
 /// tcpip.sys for one host: an NDIS protocol driver bound to the host's
-/// adapters, with its IP interfaces, route table, ARP cache, IPv4 and ICMP.
+/// adapters, with its IP interfaces, one route table for both families, ARP,
+/// IPv4 and ICMP, IPv6, ICMPv6, Neighbor Discovery and autoconfiguration.
 ///
 /// Sans-I/O: the stack never reads a clock or sleeps. Whoever drives it
 /// (NetSim, an engine) moves its time with `advance(to:)`, which also runs
@@ -35,6 +36,8 @@ public final class TCPIPStack {
         public var pathMTU = PathMTUCache()
         /// Bounds on fragments held for reassembly.
         public var reassembly = ReassemblyLimits()
+        /// IPv6, Neighbor Discovery and autoconfiguration settings.
+        public var ipv6 = IPv6Configuration()
 
         public init(seed: UInt64) { self.seed = seed }
     }
@@ -53,13 +56,15 @@ public final class TCPIPStack {
     public let sendPool: NetBufferPool
     /// The stack's current time, as last given to `advance(to:)`.
     public private(set) var now: Instant = .zero
-    /// Called for each ICMP echo reply received (a ping client's hook).
+    /// Called for each ICMP or ICMPv6 echo reply received (a ping client's hook).
     public var echoReplyHandler: ((EchoReply) -> Void)?
 
     /// The pool datagrams too large for a send buffer are built in before they are fragmented.
     public let largePool: NetBufferPool
     /// Path MTUs learnt from ICMP "fragmentation needed".
     public internal(set) var pathMTUs: PathMTUCache
+    /// Path MTUs learnt from ICMPv6 "packet too big".
+    public internal(set) var ipv6PathMTUs: PathMTUCache
 
     /// Fragments being put back together, both families.
     public internal(set) var reassembler: Reassembler
@@ -67,6 +72,11 @@ public final class TCPIPStack {
     var arpCache: [IPv4Address: ARPEntry] = [:]
     var identifications: IPv4IdentificationGenerator
     var icmpErrorLimiter: ICMPErrorRateLimiter
+    var icmpv6ErrorLimiter: ICMPErrorRateLimiter
+    var stableIdentifiers: StableInterfaceIdentifierGenerator
+    var lifetimeTimer: TimerID?
+    var lifetimeTimerDeadline: Instant?
+    var neighborActions: [NeighborAction] = []
     var arpQueued = 0
     var timers: TimerWheel<TCPIPTimer>
     var random: SeededRandom
@@ -82,10 +92,17 @@ public final class TCPIPStack {
         identifications = IPv4IdentificationGenerator(random: &random)
         icmpErrorLimiter = ICMPErrorRateLimiter(perSecond: configuration.icmpErrorsPerSecond,
                                                 burst: configuration.icmpErrorBurst)
+        icmpv6ErrorLimiter = ICMPErrorRateLimiter(perSecond: configuration.icmpErrorsPerSecond,
+                                                  burst: configuration.icmpErrorBurst)
         pathMTUs = configuration.pathMTU
+        ipv6PathMTUs = configuration.ipv6.pathMTU
+        var generator = random
+        let key = configuration.ipv6.secretKey ?? (generator.next(), generator.next())
+        random = generator
+        stableIdentifiers = StableInterfaceIdentifierGenerator(k0: key.0, k1: key.1)
         reassembler = Reassembler(limits: configuration.reassembly)
         largePool = NetBufferPool(name: "tcpip-large", capacity: configuration.largeBuffers,
-                                  slotSize: IPv4Header.maximumDatagram + configuration.headroom + 64,
+                                  slotSize: IPv4Header.maximumDatagram + IPv6Header.length + configuration.headroom + 64,
                                   headroom: configuration.headroom)
         timers = TimerWheel(start: .zero)
         sendPool = NetBufferPool(name: "tcpip-tx", capacity: configuration.sendBuffers,
@@ -126,11 +143,13 @@ public final class TCPIPStack {
         let context = InterfaceBinding(stack: self)
         var binding: ProtocolBinding?
         let open = OpenParameters(adapterName: parameters.adapterName, mediumArray: [.ieee8023],
-                                  frameTypeArray: [EtherType.ipv4.rawValue, EtherType.arp.rawValue])
+                                  frameTypeArray: [EtherType.ipv4.rawValue, EtherType.arp.rawValue,
+                                                   EtherType.ipv6.rawValue])
         let status = ndis.openAdapter(driver, context, open, bindContext, &binding)
         guard status == .success, let binding else { return status }
         let mtuCap = configuration.sendBufferSize - configuration.headroom - EthernetFrame.headerLength
-        let interface = IPInterface(binding: binding, parameters: parameters, mtuCap: mtuCap)
+        let interface = IPInterface(binding: binding, parameters: parameters, mtuCap: mtuCap,
+                                    ipv6: configuration.ipv6, random: random.fork())
         context.interface = interface
         bindingContexts.append(context)
         interfaces.append(interface)
@@ -143,6 +162,7 @@ public final class TCPIPStack {
             for (address, entry) in arpCache where entry.interfaceIndex == interface.index {
                 removeARPEntry(address)
             }
+            stopIPv6(on: interface)
             interfaces.removeAll { $0 === interface }
             bindingContexts.removeAll { $0.interface === interface }
         }
@@ -158,10 +178,10 @@ public final class TCPIPStack {
         // fails its sends: announce once the restart has completed (the
         // addresses held now; any added later are announced by addAddress).
         let addresses = interface.addresses
-        guard !addresses.isEmpty else { return }
         ndis.queueDeferredProcedureCall { [unowned self] in
             guard interface.running else { return }
             for assigned in addresses { self.sendGratuitousARP(assigned.address, on: interface) }
+            self.startIPv6(on: interface)
         }
     }
 
@@ -203,12 +223,30 @@ public final class TCPIPStack {
             switch timer {
             case .arp(let address): arpTimerFired(address)
             case .reassembly: reassemblyTimerFired()
+            case .duplicateAddressDetection(let index, let address): duplicateAddressTimerFired(index, address)
+            case .routerSolicitation(let index): routerSolicitationTimerFired(index)
+            case .routerAdvertisement(let index): routerAdvertisementTimerFired(index)
+            case .ipv6Lifetimes: ipv6LifetimesTimerFired()
+            }
+        }
+        for interface in interfaces {
+            if let deadline = interface.neighbors.nextDeadline, deadline <= now {
+                interface.neighbors.advance(now: now, &neighborActions)
+                performNeighborActions(on: interface)
             }
         }
     }
 
     /// When the stack next needs `advance(to:)`, or nil when no timer is pending.
-    public var nextDeadline: Instant? { timers.nextDeadline() }
+    public var nextDeadline: Instant? {
+        var earliest = timers.nextDeadline()
+        for interface in interfaces {
+            if let deadline = interface.neighbors.nextDeadline, earliest.map({ deadline < $0 }) ?? true {
+                earliest = deadline
+            }
+        }
+        return earliest
+    }
 
     // MARK: - Receive
 
@@ -227,6 +265,7 @@ public final class TCPIPStack {
         switch frame.etherType {
         case .ipv4: ipv4Input(frame.payload, on: interface, linkBroadcast: !(destination == interface.macAddress))
         case .arp: arpInput(frame.payload, on: interface)
+        case .ipv6: ipv6Input(frame.payload, on: interface, linkMulticast: !(destination == interface.macAddress))
         default: statistics.ethernet.unknownEtherType &+= 1
         }
     }

@@ -4,7 +4,9 @@ extension TCPIPStatistics {
     public var report: [String] {
         var lines: [String] = []
         for (layer, counters) in [("Ethernet", Mirror(reflecting: ethernet)), ("ARP", Mirror(reflecting: arp)),
-                                  ("IPv4", Mirror(reflecting: ipv4)), ("ICMPv4", Mirror(reflecting: icmpv4))] {
+                                  ("IPv4", Mirror(reflecting: ipv4)), ("ICMPv4", Mirror(reflecting: icmpv4)),
+                                  ("IPv6", Mirror(reflecting: ipv6)), ("ICMPv6", Mirror(reflecting: icmpv6)),
+                                  ("NDP", Mirror(reflecting: ndp))] {
             let nonzero = counters.children.compactMap { child -> String? in
                 guard let name = child.label, let value = child.value as? UInt64, value != 0 else { return nil }
                 return "    \(name): \(value)"

@@ -127,4 +127,7 @@ public struct TCPIPStatistics: Sendable, Equatable {
     public var arp = ARPStatistics()
     public var ipv4 = IPv4Statistics()
     public var icmpv4 = ICMPv4Statistics()
+    public var ipv6 = IPv6Statistics()
+    public var icmpv6 = ICMPv6Statistics()
+    public var ndp = NDPStatistics()
 }

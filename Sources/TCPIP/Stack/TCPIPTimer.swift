@@ -6,4 +6,12 @@ enum TCPIPTimer {
     case arp(IPv4Address)
     /// The reassembler's earliest datagram deadline.
     case reassembly
+    /// A Duplicate Address Detection probe or verdict for a tentative address.
+    case duplicateAddressDetection(interface: UInt32, address: IPv6Address)
+    /// The next Router Solicitation of an interface.
+    case routerSolicitation(interface: UInt32)
+    /// The next unsolicited Router Advertisement of an advertising interface.
+    case routerAdvertisement(interface: UInt32)
+    /// The earliest IPv6 address or route lifetime.
+    case ipv6Lifetimes
 }

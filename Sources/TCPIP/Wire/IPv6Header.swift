@@ -11,6 +11,9 @@ import NetCore
 public struct IPv6Header {
     /// The fixed header's length: IPv6 has no options in it, only extension headers after it.
     public static let length = 40
+    /// The smallest link MTU IPv6 may run over (RFC 8200 §5): every link
+    /// carries 1,280-byte packets, so no path MTU is ever taken below it.
+    public static let minimumMTU = 1_280
 
     /// Why a packet was rejected; each is a drop counter of its own.
     public enum Malformation: Error, Sendable, Equatable, CaseIterable {

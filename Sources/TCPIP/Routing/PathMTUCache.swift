@@ -1,7 +1,9 @@
 import NetCore
 
-/// Path MTUs learnt from ICMP "fragmentation needed" (RFC 1191), per
-/// destination, forgotten after `lifetime` so a path that grew is found again.
+/// Path MTUs learnt from ICMP "fragmentation needed" (RFC 1191) and ICMPv6
+/// "packet too big" (RFC 8201), per destination, forgotten after `lifetime`
+/// so a path that grew is found again. IPv4 destinations are kept as
+/// IPv4-mapped addresses, so one cache type serves either family.
 public struct PathMTUCache: Sendable {
     struct Entry: Sendable {
         var mtu: Int
@@ -15,7 +17,7 @@ public struct PathMTUCache: Sendable {
     public let lifetime: Duration
     /// Destinations remembered at most.
     public let capacity: Int
-    var entries: [IPv4Address: Entry] = [:]
+    var entries: [IPv6Address: Entry] = [:]
 
     public init(minimum: Int = 552, lifetime: Duration = .seconds(600), capacity: Int = 1024) {
         self.minimum = minimum
@@ -23,8 +25,19 @@ public struct PathMTUCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The path MTU to `destination`, or nil when none was learnt (or it expired).
+    /// The path MTU to an IPv4 `destination`, or nil when none was learnt (or it expired).
     public func mtu(to destination: IPv4Address, now: Instant) -> Int? {
+        mtu(to: IPv6Address(ipv4Mapped: destination), now: now)
+    }
+
+    /// Records a smaller MTU towards an IPv4 `destination`; see the IPv6 form.
+    @discardableResult
+    public mutating func lower(to destination: IPv4Address, mtu advertised: Int, linkMTU: Int, now: Instant) -> Int {
+        lower(to: IPv6Address(ipv4Mapped: destination), mtu: advertised, linkMTU: linkMTU, now: now)
+    }
+
+    /// The path MTU to `destination`, or nil when none was learnt (or it expired).
+    public func mtu(to destination: IPv6Address, now: Instant) -> Int? {
         guard let entry = entries[destination], entry.expires > now else { return nil }
         return entry.mtu
     }
@@ -32,7 +45,7 @@ public struct PathMTUCache: Sendable {
     /// Records a smaller MTU towards `destination`; a larger one than known is ignored.
     /// Returns the MTU now in force.
     @discardableResult
-    public mutating func lower(to destination: IPv4Address, mtu advertised: Int, linkMTU: Int, now: Instant) -> Int {
+    public mutating func lower(to destination: IPv6Address, mtu advertised: Int, linkMTU: Int, now: Instant) -> Int {
         let mtu = min(max(advertised, minimum), linkMTU)
         if let known = self.mtu(to: destination, now: now), known <= mtu { return known }
         if entries[destination] == nil && entries.count >= capacity {
