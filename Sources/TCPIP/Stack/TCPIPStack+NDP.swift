@@ -64,13 +64,15 @@ extension TCPIPStack {
     /// Sends a Neighbor Solicitation for `target` (RFC 4861 §4.3): to its
     /// solicited-node group, or unicast to `mac` for a reachability probe;
     /// from the unspecified address without a link-layer option for DAD
-    /// (RFC 4862 §5.4.2).
+    /// (RFC 4862 §5.4.2). Otherwise from the address RFC 6724 picks toward
+    /// the target — the one the waiting packets carry, as §7.2.2 prefers —
+    /// so the target learns the address it is about to hear from.
     func sendNeighborSolicitation(target: IPv6Address, unicastTo mac: MACAddress?, on interface: IPInterface,
                                   duplicateAddressDetection: Bool = false) {
         let source: IPv6Address
         if duplicateAddressDetection {
             source = .unspecified
-        } else if let chosen = interface.linkLocalAddress ?? selectSourceAddress(for: target, outgoing: interface) {
+        } else if let chosen = selectSourceAddress(for: target, outgoing: interface) ?? interface.linkLocalAddress {
             source = chosen
         } else {
             return
