@@ -9,7 +9,10 @@
 /// Every constant's value is taken from the Windows headers (ntstatus.h of
 /// mingw-w64 and of the Windows SDK) and cross-checked against the WSK
 /// reference notes; codes whose value could not be confirmed are left out.
-public struct NTStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+///
+/// It is an `Error` too, so that Swift-style overlays (async calls, results)
+/// fail with exactly the status the Windows call would have returned.
+public struct NTStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible, Error {
     /// The code exactly as Windows stores it in an `NTSTATUS` (a `LONG`).
     public var rawValue: UInt32
 
