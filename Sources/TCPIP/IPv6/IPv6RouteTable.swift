@@ -51,6 +51,14 @@ public struct IPv6RouteTable: Sendable {
         let key = route.destination.network
         var bucket = byLength[length][key] ?? []
         if let i = bucket.firstIndex(where: { $0.nextHop == route.nextHop && $0.interfaceIndex == route.interfaceIndex }) {
+            // A refresh at the same metric keeps the route's place: sending
+            // it behind its equal-metric peers would hand the tie to another
+            // route, so two default routers would swap on every RA.
+            if bucket[i].metric == route.metric {
+                bucket[i] = route
+                byLength[length][key] = bucket
+                return
+            }
             bucket.remove(at: i)
         } else {
             count += 1
