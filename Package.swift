@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetCore", targets: ["NetCore"]),
         .library(name: "NDIS", targets: ["NDIS"]),
         .library(name: "TCPIP", targets: ["TCPIP"]),
+        .library(name: "WSK", targets: ["WSK"]),
         .library(name: "NetSim", targets: ["NetSim"]),
         .executable(name: "netkernel", targets: ["netkernel"]),
     ],
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "NetCore", swiftSettings: strict),
         .target(name: "NDIS", dependencies: ["NetCore"], swiftSettings: strict),
         .target(name: "TCPIP", dependencies: ["NetCore", "NDIS"], swiftSettings: strict),
+        .target(name: "WSK", dependencies: ["NetCore", "TCPIP"], swiftSettings: strict),
         .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP"], swiftSettings: strict),
         .executableTarget(
             name: "netkernel",
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
         .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "WSKTests", dependencies: ["WSK", "NetCore"], swiftSettings: strict),
         .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
     ]
 )
