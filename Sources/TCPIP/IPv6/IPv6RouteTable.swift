@@ -130,7 +130,8 @@ public struct IPv6RouteTable: Sendable {
     mutating func removeAll(where predicate: (IPv6Route) -> Bool) -> [IPv6Route] {
         var removed: [IPv6Route] = []
         for length in 0...128 where !byLength[length].isEmpty {
-            for (key, bucket) in byLength[length] {
+            // Sorted, so what is returned comes in the same order every run.
+            for (key, bucket) in byLength[length].sorted(by: { $0.key < $1.key }) {
                 let kept = bucket.filter { !predicate($0) }
                 guard kept.count != bucket.count else { continue }
                 removed += bucket.filter(predicate)

@@ -33,6 +33,13 @@ public struct RouteTable: Sendable {
         let key = route.destination.network.rawValue
         var bucket = byLength[length][key] ?? []
         if let i = bucket.firstIndex(where: { $0.nextHop == route.nextHop && $0.interfaceIndex == route.interfaceIndex }) {
+            // Same metric: replaced where it stands, so a refresh does not
+            // lose its place to an equal route added after it.
+            if bucket[i].metric == route.metric {
+                bucket[i] = route
+                byLength[length][key] = bucket
+                return
+            }
             bucket.remove(at: i)
         } else {
             ipv4Count += 1

@@ -11,14 +11,22 @@ final class InterfaceBinding: ProtocolBindingContext {
 
     func receiveNetBufferLists(_ lists: NetBufferList, portNumber: NdisPortNumber, count: Int, flags: ReceiveFlags) {
         guard let interface else { return }
+        let lent = !flags.contains(.resources)
+        // Frames a transport kept (a datagram waiting for its reader) go
+        // back when it releases them; the rest go back now, in one call.
+        var unkept = NetBufferListChain()
         var current: NetBufferList? = lists
         while let list = current {
             current = list.next
+            stack.receiveContext = ReceiveContext(list: list, binding: interface.binding, canRetain: lent)
             stack.receiveFrame(UnsafeRawBufferPointer(list.firstNetBuffer.data), on: interface)
+            let kept = stack.receiveContext?.retained == true
+            stack.receiveContext = nil
+            guard lent else { continue }
+            list.next = nil
+            if !kept { unkept.append(list) }
         }
-        // Nothing is kept past the indication: every frame is parsed, and
-        // what must outlive it (a reply) was copied into a send buffer.
-        if !flags.contains(.resources) { interface.binding.returnNetBufferLists(lists) }
+        if let chain = unkept.take() { interface.binding.returnNetBufferLists(chain) }
     }
 
     func sendNetBufferListsComplete(_ lists: NetBufferList, flags: SendCompleteFlags) {

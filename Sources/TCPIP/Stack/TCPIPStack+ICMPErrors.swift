@@ -94,5 +94,18 @@ extension TCPIPStack {
             let after = pathMTUs.lower(to: quotedDestination, mtu: advertised, linkMTU: linkMTU, now: now)
             if after < before { statistics.icmpv4.pathMTUUpdates &+= 1 }
         }
+        if message.type == .destinationUnreachable && quoted[9] == IPProtocol.udp.rawValue {
+            let status: NTStatus
+            switch message.code {
+            case 0: status = .networkUnreachable
+            case 2: status = .protocolUnreachable
+            case 3: status = .portUnreachable
+            default: status = .hostUnreachable
+            }
+            udpErrorArrived(status,
+                            quotedSource: TransportAddress(quotedSource, port: quoted.loadBigEndianUInt16(at: headerLength)),
+                            quotedDestination: TransportAddress(quotedDestination,
+                                                                port: quoted.loadBigEndianUInt16(at: headerLength + 2)))
+        }
     }
 }

@@ -110,6 +110,22 @@ extension TCPIPStack {
             let after = ipv6PathMTUs.lower(to: quotedDestination, mtu: advertised, linkMTU: linkMTU, now: now)
             if after < before { statistics.icmpv6.pathMTUUpdates &+= 1 }
         }
+        // A datagram this stack sent carries no extension headers, so its
+        // UDP header follows the fixed one.
+        if message.type == .destinationUnreachable && quoted[6] == IPProtocol.udp.rawValue
+            && quoted.count >= IPv6Header.length + UDPHeader.length {
+            let status: NTStatus
+            switch message.code {
+            case ICMPv6Message.DestinationUnreachableCode.noRoute: status = .networkUnreachable
+            case ICMPv6Message.DestinationUnreachableCode.portUnreachable: status = .portUnreachable
+            default: status = .hostUnreachable
+            }
+            udpErrorArrived(status,
+                            quotedSource: TransportAddress(address: quotedSource,
+                                                           port: quoted.loadBigEndianUInt16(at: IPv6Header.length)),
+                            quotedDestination: TransportAddress(address: quotedDestination,
+                                                                port: quoted.loadBigEndianUInt16(at: IPv6Header.length + 2)))
+        }
     }
 
     /// Whether `address` is one of this host's usable IPv6 addresses.

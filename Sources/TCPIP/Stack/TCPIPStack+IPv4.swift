@@ -117,6 +117,9 @@ extension TCPIPStack {
         case .icmp:
             statistics.ipv4.delivered &+= 1
             icmpInput(header, on: interface, toGroup: toGroup)
+        case .udp:
+            statistics.ipv4.delivered &+= 1
+            udpInput(header, on: interface, toGroup: toGroup)
         default:
             statistics.ipv4.unknownProtocol &+= 1
             sendICMPv4Error(.destinationUnreachable, code: 2, about: header, on: interface, toGroup: toGroup)

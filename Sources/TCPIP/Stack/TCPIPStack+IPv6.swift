@@ -69,7 +69,7 @@ extension TCPIPStack {
     /// The upper layers that have a handler; any other ends in a Parameter
     /// Problem, code 1 (RFC 8200 §4), the IPv6 protocol unreachable.
     func isRecognizedUpperLayer(_ protocolNumber: IPProtocol) -> Bool {
-        protocolNumber == .icmpv6
+        protocolNumber == .icmpv6 || protocolNumber == .udp
     }
 
     /// A packet whose header chain said no: dropped, with the Parameter
@@ -95,6 +95,8 @@ extension TCPIPStack {
         switch chain.upperLayer {
         case .icmpv6:
             icmpv6Input(header, message: chain.upperLayerBytes, on: interface, toGroup: toGroup)
+        case .udp:
+            udpInput(header, chain: chain, on: interface, toGroup: toGroup)
         default:
             // No Next Header: nothing to deliver, and nothing wrong.
             break

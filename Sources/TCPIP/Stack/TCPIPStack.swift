@@ -24,6 +24,9 @@ public final class TCPIPStack {
         public var sendBufferSize: Int = 2048
         /// Headroom kept in front of every packet for the headers below it.
         public var headroom: Int = 128
+        /// Buffers a transport copies a received datagram into when it keeps
+        /// one whose frame it could not hold (bounded by each socket's SO_RCVBUF).
+        public var receiveBuffers: Int = 1024
         /// Buffers for datagrams larger than a send buffer (up to 64 KiB), sent in fragments.
         public var largeBuffers: Int = 16
         /// IP forwarding between interfaces (Windows: Forwarding, off by default).
@@ -61,6 +64,11 @@ public final class TCPIPStack {
 
     /// The pool datagrams too large for a send buffer are built in before they are fragmented.
     public let largePool: NetBufferPool
+    /// The pool received datagrams are copied into when kept without their frame.
+    public let receivePool: NetBufferPool
+    /// UDP endpoints by local address and port, both families.
+    public internal(set) var udpEndpoints = TransportEndpointTable<any UDPReceiver>()
+    var receiveContext: ReceiveContext?
     /// Path MTUs learnt from ICMP "fragmentation needed".
     public internal(set) var pathMTUs: PathMTUCache
     /// Path MTUs learnt from ICMPv6 "packet too big".
@@ -104,6 +112,8 @@ public final class TCPIPStack {
         largePool = NetBufferPool(name: "tcpip-large", capacity: configuration.largeBuffers,
                                   slotSize: IPv4Header.maximumDatagram + IPv6Header.length + configuration.headroom + 64,
                                   headroom: configuration.headroom)
+        receivePool = NetBufferPool(name: "tcpip-rx", capacity: configuration.receiveBuffers,
+                                    slotSize: configuration.sendBufferSize, headroom: 0)
         timers = TimerWheel(start: .zero)
         sendPool = NetBufferPool(name: "tcpip-tx", capacity: configuration.sendBuffers,
                                  slotSize: configuration.sendBufferSize, headroom: configuration.headroom)

@@ -130,4 +130,5 @@ public struct TCPIPStatistics: Sendable, Equatable {
     public var ipv6 = IPv6Statistics()
     public var icmpv6 = ICMPv6Statistics()
     public var ndp = NDPStatistics()
+    public var udp = UDPStatistics()
 }

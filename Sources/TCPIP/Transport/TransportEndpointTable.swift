@@ -14,7 +14,7 @@ import NetCore
 /// bound last wins, which is what SO_REUSEADDR sockets sharing an address get.
 /// Entries are kept per port, and a port rarely has more than a few, so a
 /// lookup is one hash probe and a short scan, allocation-free.
-public struct TransportEndpointTable<Owner: AnyObject> {
+public struct TransportEndpointTable<Owner> {
     struct Entry {
         let id: UInt32
         var binding: TransportBinding
@@ -114,6 +114,15 @@ public struct TransportEndpointTable<Owner: AnyObject> {
             }
         }
         return best
+    }
+
+    /// The socket with the fixed peer `remote` bound at `local`, if any: the
+    /// one an ICMP error about a datagram from `local` to `remote` concerns.
+    public func lookupConnected(local: TransportAddress, remote: TransportAddress) -> Owner? {
+        for entry in (byPort[local.port] ?? []).reversed() where entry.binding.remote == remote {
+            if Self.score(entry.binding, local: local, remote: remote) > 0 { return entry.owner }
+        }
+        return nil
     }
 
     /// Every socket a broadcast or multicast datagram to `local` reaches:
