@@ -73,7 +73,7 @@ public struct IPv4Statistics: Sendable, Equatable {
     public var sendRequests: UInt64 = 0
     /// Sends with no route to the destination.
     public var noRoute: UInt64 = 0
-    /// Sends larger than the interface MTU (fragmentation comes with the full IP layer).
+    /// Sends no datagram can hold (over 65,535 bytes), or with no address to send from.
     public var tooBig: UInt64 = 0
     /// Sends dropped for want of a buffer.
     public var noBuffer: UInt64 = 0
