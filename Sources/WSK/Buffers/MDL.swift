@@ -10,7 +10,7 @@
 public final class MDL {
     /// MmGetSystemAddressForMdlSafe / MmGetMdlVirtualAddress: the region the
     /// MDL was built over.
-    public let buffer: UnsafeMutableRawBufferPointer
+    public private(set) var buffer: UnsafeMutableRawBufferPointer
 
     /// MmGetMdlByteCount: how many bytes from the start of `buffer` the MDL
     /// describes. Starts at `buffer.count`; lowering it lets a driver reuse
@@ -30,6 +30,15 @@ public final class MDL {
     public init(_ buffer: UnsafeMutableRawBufferPointer) {
         self.buffer = buffer
         self.byteCount = buffer.count
+    }
+
+    /// MmInitializeMdl over another region: how the provider re-aims the
+    /// MDLs of its recycled indications at each datagram, without a new
+    /// descriptor per packet.
+    func rebind(_ region: UnsafeMutableRawBufferPointer) {
+        buffer = region
+        byteCount = region.count
+        next = nil
     }
 
     /// The bytes described by this MDL and every one chained after it — the

@@ -68,6 +68,7 @@ public final class IRP: Sendable {
         var completed = false
         var completionRoutine: CompletionRoutine?
         var cancelRoutine: CancelRoutine?
+        var socket: WskSocket?
 
         init(status: NTStatus) {
             ioStatus = IoStatusBlock(status: status, information: 0)
@@ -175,6 +176,18 @@ public final class IRP: Sendable {
     /// once it has run, so a closure that captures the IRP does not keep it
     /// alive.
     public func complete(status: NTStatus, information: Int = 0) {
+        complete(status: status, information: information, socket: nil)
+    }
+
+    /// IoStatus.Information when it holds a PWSK_SOCKET (WskSocket,
+    /// WskSocketConnect, WskAccept): Swift keeps the object here, and
+    /// `ioStatus.information` stays 0.
+    public var socket: WskSocket? {
+        state.withLock { $0.socket }
+    }
+
+    /// IoCompleteRequest for a request whose result is a new socket.
+    func complete(status: NTStatus, information: Int = 0, socket: WskSocket?) {
         let routine = state.withLock { s in
             precondition(!s.completed, "IoCompleteRequest: the IRP was already completed")
             precondition(
@@ -182,6 +195,7 @@ public final class IRP: Sendable {
                 "IoCompleteRequest: the IRP still has a cancel routine; take it back with setCancelRoutine(nil) first")
             s.completed = true
             s.ioStatus = IoStatusBlock(status: status, information: information)
+            s.socket = socket
             let routine = s.completionRoutine
             s.completionRoutine = nil
             return routine

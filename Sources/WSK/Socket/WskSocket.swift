@@ -1,0 +1,92 @@
+import NetCore
+import TCPIP
+
+/// WSK_SOCKET: a socket the provider made, with the category's provider
+/// dispatch as its methods. A basic socket is a plain `WskSocket`; the
+/// other categories are subclasses.
+///
+/// Socket calls, completions and event callbacks run on the stack's engine
+/// thread (WSK's DISPATCH_LEVEL): a call from inside a callback runs inline.
+public class WskSocket: @unchecked Sendable {
+    // @unchecked: a socket is touched on its engine thread only; requests
+    // from other threads (a cancel, the async overlay) are marshalled there
+    // through `WskSubsystem.runOnEngine`.
+
+    /// The address family it was made for.
+    public let addressFamily: AddressFamily
+    /// SocketType.
+    public let socketType: WskSocketType
+    /// Protocol (IPPROTO_*).
+    public let protocolNumber: UInt32
+    /// The category (Flags of WskSocket).
+    public let category: WskSocketFlags
+    /// SocketContext: the client's own value, passed back to its callbacks.
+    public let socketContext: AnyObject?
+    /// The client object it belongs to.
+    let client: WskClient
+    /// The registration it counts against until closed.
+    let registration: WskRegistration
+    /// Set by WskCloseSocket: every later call fails with STATUS_INVALID_DEVICE_STATE.
+    public internal(set) var isClosed = false
+
+    init(client: WskClient, registration: WskRegistration, addressFamily: AddressFamily, socketType: WskSocketType,
+         protocolNumber: UInt32, category: WskSocketFlags, socketContext: AnyObject?) {
+        self.client = client
+        self.registration = registration
+        self.addressFamily = addressFamily
+        self.socketType = socketType
+        self.protocolNumber = protocolNumber
+        self.category = category
+        self.socketContext = socketContext
+    }
+
+    /// The subsystem the socket lives in.
+    public var subsystem: WskSubsystem { client.subsystem }
+
+    /// WskControlSocket: sets or gets an option, or performs an IOCTL.
+    /// The IRP is required for options and for the IOCTLs that take one;
+    /// with it the call completes it (inline here, since nothing waits).
+    /// STATUS_INVALID_PARAMETER for a missing or short buffer,
+    /// STATUS_NOT_SUPPORTED for an option or IOCTL this socket does not have,
+    /// STATUS_INVALID_DEVICE_STATE after close.
+    public func controlSocket(_ requestType: WskControlSocketType, controlCode: UInt32, level: UInt32,
+                              input: UnsafeRawBufferPointer?, output: UnsafeMutableRawBufferPointer?,
+                              outputSizeReturned: UnsafeMutablePointer<Int>?, irp: IRP?) -> NTStatus {
+        guard !isClosed else { return finish(irp, .invalidDeviceState) }
+        var written = 0
+        let status = control(requestType, controlCode: controlCode, level: level, input: input, output: output,
+                             written: &written)
+        outputSizeReturned?.pointee = written
+        return finish(irp, status, information: written)
+    }
+
+    /// The category's options and IOCTLs; a basic socket has only the
+    /// address-sharing options, which it can hold but not use.
+    func control(_ requestType: WskControlSocketType, controlCode: UInt32, level: UInt32,
+                 input: UnsafeRawBufferPointer?, output: UnsafeMutableRawBufferPointer?, written: inout Int) -> NTStatus {
+        .notSupported
+    }
+
+    /// WskCloseSocket: cancels every pending IRP, gives the socket's
+    /// buffers back and frees the socket. Never fails; the IRP is required.
+    /// Indications the client still holds must be released first.
+    public func closeSocket(_ irp: IRP) -> NTStatus {
+        guard !isClosed else { return finish(irp, .invalidDeviceState) }
+        close()
+        isClosed = true
+        registration.socketClosed()
+        subsystem.socketClosed()
+        return finish(irp, .success)
+    }
+
+    /// What closing releases, per category.
+    func close() {}
+
+    /// Completes `irp` (if any) with `status` and returns `status`, the
+    /// inline half of WSK's return contract.
+    @discardableResult
+    func finish(_ irp: IRP?, _ status: NTStatus, information: Int = 0) -> NTStatus {
+        irp?.complete(status: status, information: information)
+        return status
+    }
+}
