@@ -25,11 +25,11 @@ let package = Package(
         .target(name: "NDIS", dependencies: ["NetCore"], swiftSettings: strict),
         .target(name: "TCPIP", dependencies: ["NetCore", "NDIS"], swiftSettings: strict),
         .target(name: "WSK", dependencies: ["NetCore", "TCPIP"], swiftSettings: strict),
-        .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP"], swiftSettings: strict),
+        .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP", "WSK"], swiftSettings: strict),
         .executableTarget(
             name: "netkernel",
             dependencies: [
-                "NetCore", "NDIS", "TCPIP", "NetSim",
+                "NetCore", "NDIS", "TCPIP", "NetSim", "WSK",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
         .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "WSKTests", dependencies: ["WSK", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "WSKTests", dependencies: ["WSK", "NetSim", "TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NetSimTests", dependencies: ["NetSim", "WSK", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
     ]
 )

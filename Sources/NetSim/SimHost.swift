@@ -1,6 +1,7 @@
 import NDIS
 import NetCore
 import TCPIP
+import WSK
 
 /// A simulated host: its own NDIS instance with a virtual-wire miniport
 /// driver loaded, and its own TCP/IP stack bound to its adapters.
@@ -13,6 +14,8 @@ public final class SimHost {
     public let stack: TCPIPStack
     /// The loaded VirtualWireMiniport driver.
     public let wireDriver: MiniportDriver
+    /// The host's WSK subsystem, over its stack.
+    public let wsk: WskSubsystem
     /// The adapters started on this host, in order.
     public internal(set) var adapters: [MiniportAdapter] = []
 
@@ -22,6 +25,7 @@ public final class SimHost {
         var configuration = TCPIPStack.Configuration(seed: seed)
         configure(&configuration)
         stack = TCPIPStack(ndis: ndis, configuration: configuration)
+        wsk = WskSubsystem(stack: stack)
         let status = ndis.loadDriver(name: "vwire", entry: VirtualWireMiniport.driverEntry)
         precondition(status.isSuccess && !ndis.miniportDrivers.isEmpty, "the built-in driver registers")
         wireDriver = ndis.miniportDrivers[0]

@@ -20,6 +20,8 @@ public final class Simulation {
     public let capture: CaptureFilter?
     var random: SeededRandom
     var actions: [(at: Instant, sequence: UInt64, run: () -> Void)] = []
+    /// Work from other threads (async WSK calls, cancels), run on this one.
+    public let submissions = SubmissionQueue()
     var actionSequence: UInt64 = 0
 
     /// A simulation seeded with `seed`, without a capture.
@@ -50,6 +52,8 @@ public final class Simulation {
     /// Adds a host; `configure` may change its stack's settings.
     public func addHost(_ name: String, configure: (inout TCPIPStack.Configuration) -> Void = { _ in }) -> SimHost {
         let host = SimHost(name: name, seed: random.next(), configure: configure)
+        let submissions = self.submissions
+        host.wsk.engineExecutor = { work in submissions.submit(work) }
         capture?.register(in: host.ndis)
         hosts.append(host)
         return host
@@ -116,6 +120,29 @@ public final class Simulation {
         drainDeferredWork()
     }
 
+    /// Runs the simulation until `condition` holds, for work that other
+    /// threads submit (an async task's WSK calls): virtual time moves while
+    /// there are events; when there are none, the thread waits for a
+    /// submission. Gives up after `limit` of virtual time, or when nothing
+    /// has been submitted for `idle` of real time. Returns whether the
+    /// condition was met.
+    @discardableResult
+    public func run(until condition: () -> Bool, limit: Duration = .seconds(60),
+                    idle: Duration = .seconds(10)) -> Bool {
+        let end = clock.now + limit
+        while !condition() {
+            drainDeferredWork()
+            if condition() { return true }
+            guard clock.now < end else { return false }
+            if let next = nextEventTime, next <= end {
+                run(until: next)
+            } else if !submissions.wait(timeout: idle) {
+                return false
+            }
+        }
+        return true
+    }
+
     /// Runs for `duration` of virtual time from now.
     public func run(for duration: Duration) {
         run(until: clock.now + duration)
@@ -124,7 +151,7 @@ public final class Simulation {
     func drainDeferredWork() {
         var more = true
         while more {
-            more = false
+            more = submissions.drain()
             for host in hosts where host.ndis.hasDeferredWork {
                 host.ndis.runDeferredProcedureCalls()
                 more = true

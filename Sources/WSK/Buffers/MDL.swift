@@ -7,7 +7,9 @@
 /// memory needs no probing or locking, so one call stands for IoAllocateMdl
 /// followed by MmBuildMdlForNonPagedPool, and dropping the last reference
 /// stands for IoFreeMdl, which frees only the descriptor.
-public final class MDL {
+public final class MDL: @unchecked Sendable {
+    // @unchecked: it describes client memory the client leaves alone while an
+    // IRP holds it, and travels with that IRP to the engine thread.
     /// MmGetSystemAddressForMdlSafe / MmGetMdlVirtualAddress: the region the
     /// MDL was built over.
     public private(set) var buffer: UnsafeMutableRawBufferPointer

@@ -5,7 +5,7 @@ import NetCore
 ///
 /// A value, like the C struct: copies share the same MDLs and so the same
 /// client memory.
-public struct WSKBuf {
+public struct WSKBuf: Sendable {
     /// WSK_BUF.Mdl: the first MDL of the chain; nil is allowed only when
     /// `length` is 0 (a zero-length receive).
     public var mdl: MDL?

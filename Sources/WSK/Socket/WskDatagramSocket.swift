@@ -475,7 +475,7 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
         freeIndications.append(indication)
     }
 
-    override func close() {
+    override func releaseResources() {
         while let receive = nextReceive() { receive.irp.complete(status: .cancelled) }
         while let datagram = dequeue() { stack.release(datagram) }
         if let endpoint { stack.udpUnbind(endpoint) }

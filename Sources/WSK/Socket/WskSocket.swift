@@ -72,7 +72,7 @@ public class WskSocket: @unchecked Sendable {
     /// Indications the client still holds must be released first.
     public func closeSocket(_ irp: IRP) -> NTStatus {
         guard !isClosed else { return finish(irp, .invalidDeviceState) }
-        close()
+        releaseResources()
         isClosed = true
         registration.socketClosed()
         subsystem.socketClosed()
@@ -80,7 +80,7 @@ public class WskSocket: @unchecked Sendable {
     }
 
     /// What closing releases, per category.
-    func close() {}
+    func releaseResources() {}
 
     /// Completes `irp` (if any) with `status` and returns `status`, the
     /// inline half of WSK's return contract.
