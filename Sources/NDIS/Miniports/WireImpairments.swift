@@ -61,4 +61,7 @@ public struct WireStatistics: Sendable, Equatable {
     public var droppedByReceiver: UInt64 = 0
     /// Frames sent from, or copies bound for, a port whose cable is out.
     public var droppedLinkDown: UInt64 = 0
+
+    /// All zero.
+    public init() {}
 }
