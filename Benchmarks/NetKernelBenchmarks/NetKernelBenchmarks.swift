@@ -54,6 +54,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("IPv6 forwarding, simulated router",
+              configuration: .init(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))) { benchmark in
+        let bench = IPv6ForwardingBench(batch: 1)
+        bench.run(packets: 1_000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(bench.run(packets: 1))
+        }
+        benchmark.stopMeasurement()
+        precondition(bench.buffersOutstanding == 0, "every buffer came back")
+    }
+
     Benchmark("IPv4 reassembly, 60 KB datagram",
               configuration: .init(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(2))) { benchmark in
         let bench = ReassemblyBench()

@@ -7,7 +7,7 @@ import NetSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 forwarding and reassembly."
+        abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 and IPv6 forwarding and reassembly."
     )
 
     @Option(help: "Repetitions of each measurement; the median is reported.")
@@ -84,6 +84,16 @@ struct BenchCommand: ParsableCommand {
             return Double(datagrams) / seconds
         }
         print("IPv4 forwarding, 84-byte datagrams: \(format(forwardRate / 1e6)) M packets/s")
+
+        let forwarding6 = IPv6ForwardingBench()
+        let forward6Rate = median(runs) {
+            let start = clock.now
+            let through = forwarding6.run(packets: datagrams)
+            let seconds = (clock.now - start).secondsDouble
+            precondition(through == datagrams, "every packet is forwarded")
+            return Double(datagrams) / seconds
+        }
+        print("IPv6 forwarding, 104-byte packets:  \(format(forward6Rate / 1e6)) M packets/s")
 
         let reassembly = ReassemblyBench()
         let rounds = 20_000 / scale

@@ -8,7 +8,8 @@ public struct IPv6Statistics: Sendable, Equatable {
     public var truncated: UInt64 = 0
     /// Version field not 6.
     public var badVersion: UInt64 = 0
-    /// Source multicast, or a destination no node may receive (RFC 4291 §2.7).
+    /// Source multicast, or unspecified on a packet to forward (RFC 4291
+    /// §2.5.2), or a destination no node may receive (RFC 4291 §2.7).
     public var badAddress: UInt64 = 0
     /// An extension header chain that could not be walked.
     public var badExtensionHeaders: UInt64 = 0

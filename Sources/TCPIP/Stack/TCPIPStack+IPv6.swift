@@ -300,6 +300,13 @@ extension TCPIPStack {
     /// fragment in IPv6: a packet too big for the next link is answered
     /// with Packet Too Big, which is what path MTU discovery runs on.
     func forward(_ header: IPv6Header, from inbound: IPInterface) {
+        // RFC 4291 §2.5.2: a packet from the unspecified address is never
+        // forwarded (only a node with no address yet sends one, to its own
+        // link), and no error can go back to it.
+        guard !header.source.isUnspecified else {
+            statistics.ipv6.badAddress &+= 1
+            return
+        }
         guard header.hopLimit > 1 else {
             statistics.ipv6.hopLimitExceeded &+= 1
             sendICMPv6Error(.timeExceeded, code: ICMPv6Message.TimeExceededCode.hopLimitExceeded, about: header,
