@@ -2,6 +2,7 @@ import ArgumentParser
 import NDIS
 import NetCore
 import NetSim
+import TCPIP
 
 /// `netkernel demo`: two simulated hosts on an impaired virtual wire, one
 /// pinging the other, printed like ping(8) with round trips in virtual time;
@@ -42,8 +43,12 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Ping over IPv6: a simulated router advertises 2001:db8:1::/64 and the hosts autoconfigure first.")
     var ipv6 = false
 
+    @Option(help: "UDP datagrams alice sends to bob's WSK echo service over each family afterwards (0 for none).")
+    var udpCount = 20
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard (0...1_000_000).contains(udpCount) else { throw ValidationError("--udp-count must be between 0 and 1000000") }
         guard (0...1).contains(loss) else { throw ValidationError("--loss must be between 0 and 1") }
         guard delay >= 0, jitter >= 0 else { throw ValidationError("--delay and --jitter must not be negative") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
@@ -102,6 +107,7 @@ struct DemoCommand: ParsableCommand {
             print("rtt min/avg/max = \(format(ms.min()!))/\(format(avg))/\(format(ms.max()!)) ms")
         }
         if let pcap { print("capture: \(pcap)") }
+        if udpCount > 0 { try runUDPExchange(impairments: scenario.impairments) }
         if stats {
             let wire = result.wire
             print("")
@@ -114,6 +120,31 @@ struct DemoCommand: ParsableCommand {
             }
             print("")
             print("buffers outstanding after the run: \(result.buffersOutstanding)")
+        }
+    }
+
+    /// The UDP part: alice's WSK datagram socket sends to bob's echo
+    /// service over each family, on the same impaired wire.
+    func runUDPExchange(impairments: WireImpairments) throws {
+        print("")
+        print("UDP through WSK: alice sends \(udpCount) datagrams of 64 bytes to bob's echo service (port 7)")
+        for family in [AddressFamily.inet, .inet6] {
+            var exchange = UDPEchoScenario()
+            exchange.family = family
+            exchange.count = udpCount
+            exchange.seed = seed
+            exchange.impairments = impairments
+            let result: UDPEchoScenario.Result
+            do { result = try exchange.run() } catch {
+                throw CommandFailure("UDP exchange failed: \(describe(error))")
+            }
+            let name = family == .inet ? "IPv4" : "IPv6"
+            print("  \(name) \(result.server): \(result.sent) sent, \(result.echoedByServer) reached bob, "
+                  + "\(result.received) echoed back intact, \(result.corrupted) corrupted; "
+                  + "the wire lost \(result.wire.lost) frames")
+            if result.buffersOutstanding != 0 {
+                throw CommandFailure("\(result.buffersOutstanding) buffers leaked in the UDP exchange")
+            }
         }
     }
 

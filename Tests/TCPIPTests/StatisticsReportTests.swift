@@ -15,6 +15,7 @@ import Testing
             "IPv6: nothing counted",
             "ICMPv6: nothing counted",
             "NDP:", "    dadFailed: 2",
+            "UDP: nothing counted",
         ])
     }
 }
