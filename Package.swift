@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"], swiftSettings: strict),
         .testTarget(name: "NDISTests", dependencies: ["NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "WSKTests", dependencies: ["WSK", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "WSKTests", dependencies: ["WSK", "TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
         .testTarget(name: "NetSimTests", dependencies: ["NetSim", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
     ]
 )
