@@ -120,15 +120,13 @@ public final class Simulation {
         drainDeferredWork()
     }
 
-    /// Runs the simulation until `condition` holds, for work that other
-    /// threads submit (an async task's WSK calls): virtual time moves while
-    /// there are events; when there are none, the thread waits for a
-    /// submission. Gives up after `limit` of virtual time, or when nothing
-    /// has been submitted for `idle` of real time. Returns whether the
-    /// condition was met.
+    /// Runs the simulation until `condition` holds, for work that async
+    /// tasks submit (their WSK calls): virtual time moves while there are
+    /// events; when there are none, this suspends until a task submits
+    /// something. Gives up, returning false, once `limit` of virtual time
+    /// has passed.
     @discardableResult
-    public func run(until condition: () -> Bool, limit: Duration = .seconds(60),
-                    idle: Duration = .seconds(10)) -> Bool {
+    public func run(until condition: () -> Bool, limit: Duration = .seconds(60)) async -> Bool {
         let end = clock.now + limit
         while !condition() {
             drainDeferredWork()
@@ -136,8 +134,8 @@ public final class Simulation {
             guard clock.now < end else { return false }
             if let next = nextEventTime, next <= end {
                 run(until: next)
-            } else if !submissions.wait(timeout: idle) {
-                return false
+            } else {
+                await submissions.workAvailable()
             }
         }
         return true

@@ -3,13 +3,17 @@ import Foundation
 /// Work handed to the simulation's thread from other threads — a WSK call
 /// made by an async task, a cancel routine — run in order the next time the
 /// simulation drains its deferred work, as a real-time engine runs its
-/// lock-free submission queue. Waiting for work blocks on a condition that
-/// `submit` signals, so a driver can wait for another thread without polling.
+/// lock-free submission queue. A driver can wait for work without polling:
+/// `wait(timeout:)` blocks a thread of its own on a condition that `submit`
+/// signals; `workAvailable()` suspends an async caller instead, so that a
+/// test on Swift's cooperative pool never blocks the threads the submitting
+/// tasks need.
 public final class SubmissionQueue: @unchecked Sendable {
     // @unchecked: `work` is guarded by `condition`.
 
     let condition = NSCondition()
     var work: [@Sendable () -> Void] = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// An empty queue.
     public init() {}
@@ -19,7 +23,24 @@ public final class SubmissionQueue: @unchecked Sendable {
         condition.lock()
         work.append(item)
         condition.signal()
+        let waiting = waiters
+        waiters.removeAll()
         condition.unlock()
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Suspends until work is queued (at once if some already is).
+    public func workAvailable() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if work.isEmpty {
+                waiters.append(continuation)
+                condition.unlock()
+            } else {
+                condition.unlock()
+                continuation.resume()
+            }
+        }
     }
 
     /// Runs everything queued, including what the work itself queues.
