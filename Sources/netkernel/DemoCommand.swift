@@ -132,7 +132,7 @@ struct DemoCommand: ParsableCommand {
             var exchange = UDPEchoScenario()
             exchange.family = family
             exchange.count = udpCount
-            exchange.seed = seed
+            exchange.seed = family == .inet ? seed : seed &+ 1
             exchange.impairments = impairments
             let result: UDPEchoScenario.Result
             do { result = try exchange.run() } catch {
