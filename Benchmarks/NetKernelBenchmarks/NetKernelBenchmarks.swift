@@ -66,13 +66,16 @@ let benchmarks: @Sendable () -> Void = {
         precondition(bench.buffersOutstanding == 0, "every buffer came back")
     }
 
-    Benchmark("IPv4 reassembly, 60 KB datagram",
-              configuration: .init(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(2))) { benchmark in
-        let bench = ReassemblyBench()
-        _ = bench.run(datagrams: 10)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(bench.run(datagrams: 1))
+    for family in [AddressFamily.inet, .inet6] {
+        let name = family == .inet ? "IPv4" : "IPv6"
+        Benchmark("\(name) reassembly, 60 KB datagram",
+                  configuration: .init(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(2))) { benchmark in
+            let bench = ReassemblyBench(family: family)
+            _ = bench.run(datagrams: 10)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(bench.run(datagrams: 1))
+            }
         }
     }
 }

@@ -95,17 +95,20 @@ struct BenchCommand: ParsableCommand {
         }
         print("IPv6 forwarding, 104-byte packets:  \(format(forward6Rate / 1e6)) M packets/s")
 
-        let reassembly = ReassemblyBench()
-        let rounds = 20_000 / scale
-        let reassemblyCost = median(runs) {
-            let start = clock.now
-            let completed = reassembly.run(datagrams: rounds)
-            let seconds = (clock.now - start).secondsDouble
-            precondition(completed == rounds, "every datagram completes")
-            return seconds / Double(rounds) * 1e6
+        for family in [AddressFamily.inet, .inet6] {
+            let reassembly = ReassemblyBench(family: family)
+            let rounds = 20_000 / scale
+            let reassemblyCost = median(runs) {
+                let start = clock.now
+                let completed = reassembly.run(datagrams: rounds)
+                let seconds = (clock.now - start).secondsDouble
+                precondition(completed == rounds, "every datagram completes")
+                return seconds / Double(rounds) * 1e6
+            }
+            let name = family == .inet ? "IPv4" : "IPv6"
+            print("\(name) reassembly, 60 KB datagram:    \(format(reassemblyCost)) µs each "
+                  + "(\(format(60_000 / reassemblyCost / 1e3)) GB/s)")
         }
-        print("IPv4 reassembly, 60 KB datagram:    \(format(reassemblyCost)) µs each "
-              + "(\(format(60_000 / reassemblyCost / 1e3)) GB/s)")
     }
 
     func median(_ runs: Int, _ measure: () -> Double) -> Double {
