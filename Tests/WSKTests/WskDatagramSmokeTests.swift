@@ -196,4 +196,34 @@ final class ClientBuffer {
         pair.sim.run(for: .milliseconds(1))
         await #expect(throws: NTStatus.cancelled) { try await cancelled.value }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func theDatagramSequenceYieldsEachDatagramAndEndsAtClose() async throws {
+        let pair = WskPair()
+        let server = pair.datagramSocket(pair.bobNpi, family: .inet6)
+        _ = server.bind(.v6(.unspecified, port: 7), irp: IRP())
+        let client = pair.datagramSocket(pair.aliceNpi, family: .inet6)
+        _ = client.bind(.v6(.unspecified, port: 0), irp: IRP())
+        let collector = Task {
+            var got: [[UInt8]] = []
+            for try await datagram in server.datagrams(maxLength: 64) { got.append(datagram.bytes) }
+            return got
+        }
+        for i in 0..<3 {
+            await pair.sim.submissions.workAvailable()
+            pair.sim.run(for: .milliseconds(1))
+            let payload = ClientBuffer([UInt8](repeating: UInt8(i), count: i + 1))
+            _ = client.sendTo(payload.buf(), remoteAddress: .v6(WskPair.bobV6, port: 7), irp: IRP())
+            pair.sim.run(for: .milliseconds(20))
+        }
+        // The fourth receive is pending when the socket closes: the sequence ends.
+        await pair.sim.submissions.workAvailable()
+        pair.sim.run(for: .milliseconds(1))
+        _ = server.closeSocket(IRP())
+        let got = try await collector.value
+        #expect(got == [[0], [1, 1], [2, 2, 2]])
+        _ = client.closeSocket(IRP())
+        pair.sim.run(for: .seconds(1))
+        #expect(pair.sim.buffersOutstanding == 0)
+    }
 }
