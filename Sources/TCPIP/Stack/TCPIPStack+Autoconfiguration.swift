@@ -220,18 +220,9 @@ extension TCPIPStack {
     /// with our link-layer address so a router can answer straight away.
     func sendRouterSolicitation(on interface: IPInterface) {
         let source = interface.linkLocalAddress ?? .unspecified
-        let withOption = !source.isUnspecified
-        let length = RouterSolicitation.minimumLength + (withOption ? NDPOption.linkLayerAddressLength : 0)
-        guard let list = sendPool.allocate(length: length) else {
-            statistics.ipv6.noBuffer &+= 1
-            return
-        }
+        guard let list = allocateSolicitation(fixedLength: RouterSolicitation.minimumLength, from: source,
+                                              on: interface) else { return }
         let data = list.firstNetBuffer.data
-        data.storeBigEndian(UInt32(0), at: 4)
-        if withOption {
-            NDPOption.emitLinkLayerAddress(into: data.slice(RouterSolicitation.minimumLength, NDPOption.linkLayerAddressLength),
-                                           type: .sourceLinkLayerAddress, address: interface.macAddress)
-        }
         RouterSolicitation.emit(into: data, source: source, destination: .allRouters)
         statistics.ndp.routerSolicitationsOut &+= 1
         sendNeighborDiscovery(list, source: source, destination: .allRouters, directTo: nil, on: interface)

@@ -78,21 +78,32 @@ extension TCPIPStack {
             return
         }
         let destination = mac == nil ? target.solicitedNodeMulticast : target
+        guard let list = allocateSolicitation(fixedLength: NeighborSolicitation.minimumLength, from: source,
+                                              on: interface) else { return }
+        let data = list.firstNetBuffer.data
+        NeighborSolicitation.emit(into: data, target: target, source: source, destination: destination)
+        statistics.ndp.neighborSolicitationsOut &+= 1
+        sendNeighborDiscovery(list, source: source, destination: destination, directTo: mac, on: interface)
+    }
+
+    /// A buffer for a solicitation (neighbour or router) whose fixed part is
+    /// `fixedLength` bytes, its reserved word cleared and, unless it goes from
+    /// the unspecified address (RFC 4861 §4.1, §4.3), a Source Link-Layer
+    /// Address option after it. Nil, counted, without a buffer.
+    func allocateSolicitation(fixedLength: Int, from source: IPv6Address, on interface: IPInterface) -> NetBufferList? {
         let withOption = !source.isUnspecified
-        let length = NeighborSolicitation.minimumLength + (withOption ? NDPOption.linkLayerAddressLength : 0)
-        guard let list = sendPool.allocate(length: length) else {
+        guard let list = sendPool.allocate(length: fixedLength + (withOption ? NDPOption.linkLayerAddressLength : 0))
+        else {
             statistics.ipv6.noBuffer &+= 1
-            return
+            return nil
         }
         let data = list.firstNetBuffer.data
         data.storeBigEndian(UInt32(0), at: 4)
         if withOption {
-            NDPOption.emitLinkLayerAddress(into: data.slice(NeighborSolicitation.minimumLength, NDPOption.linkLayerAddressLength),
+            NDPOption.emitLinkLayerAddress(into: data.slice(fixedLength, NDPOption.linkLayerAddressLength),
                                            type: .sourceLinkLayerAddress, address: interface.macAddress)
         }
-        NeighborSolicitation.emit(into: data, target: target, source: source, destination: destination)
-        statistics.ndp.neighborSolicitationsOut &+= 1
-        sendNeighborDiscovery(list, source: source, destination: destination, directTo: mac, on: interface)
+        return list
     }
 
     /// Sends a Neighbor Advertisement for our `target` (RFC 4861 §7.2.4),
