@@ -422,6 +422,41 @@ struct TapMiniportKernelTests {
         #expect(seen.numbers["rxOutstanding"] == 0)
     }
 
+    @Test func linkDownIsNoticedByCheckForHangAndSendsFail() async throws {
+        try TapEnvironment.require()
+        let namespace = try TestNamespace.make()
+        defer { namespace.delete() }
+        let seen = try await namespace.run { () throws -> TapObservations in
+            var seen = TapObservations()
+            let bench = TapBench()
+            let (status, started) = bench.start(TapConfiguration(name: "nk0", receiveBuffers: 8, mac: TapFrames.ours))
+            seen.startStatus = status
+            guard let adapter = started else { return seen }
+            let miniport = adapter.context as! TapMiniport
+            let binding = bench.protocolDriver.binding(on: adapter)
+            try namespace.exec("ip", "link", "set", "nk0", "up")
+            seen.flags["hangAfterUp"] = bench.ndis.checkForHang().contains { $0 === adapter }
+            seen.flags["upNoticed"] = adapter.linkState.mediaConnectState == .connected
+            try namespace.exec("ip", "link", "set", "nk0", "down")
+            _ = bench.ndis.checkForHang()
+            seen.flags["downNoticed"] = adapter.linkState.mediaConnectState == .disconnected
+            binding.send([TapFrames.arpReply(to: miniport.device.hardwareAddress)], from: bench.sendPool)
+            seen.facts["sendStatus"] = "\(binding.completions.last?.status ?? .success)"
+            seen.numbers["writeErrors"] = Int(miniport.counters.writeErrors)
+            seen.flags["stopped"] = bench.ndis.stopAdapter(adapter) == .success
+            seen.numbers["txOutstanding"] = bench.sendPool.outstanding
+            return seen
+        }
+        #expect(seen.startStatus == .success)
+        #expect(seen.flags["hangAfterUp"] == false, "a TAP never asks for a reset")
+        #expect(seen.flags["upNoticed"] == true, "MiniportCheckForHangEx noticed IFF_UP|IFF_RUNNING")
+        #expect(seen.flags["downNoticed"] == true)
+        #expect(seen.facts["sendStatus"] == "\(NDISStatus.mediaDisconnected)", "a frame written to a down TAP fails (EIO) as media disconnected")
+        #expect(seen.numbers["writeErrors"] == 1)
+        #expect(seen.flags["stopped"] == true)
+        #expect(seen.numbers["txOutstanding"] == 0)
+    }
+
     @Test func initializationFailsClearlyForBadNamesTakenNamesAndBusyDevices() async throws {
         try TapEnvironment.require()
         let namespace = try TestNamespace.make()
