@@ -22,7 +22,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "NetCore", swiftSettings: strict),
-        .target(name: "NDIS", dependencies: ["NetCore"], swiftSettings: strict),
+        // The Linux syscalls Swift cannot call itself (variadic ioctl, setns): for the TAP miniport.
+        .target(name: "CNetKernelSystem"),
+        .target(name: "NDIS", dependencies: ["NetCore", "CNetKernelSystem"], swiftSettings: strict),
         .target(name: "TCPIP", dependencies: ["NetCore", "NDIS"], swiftSettings: strict),
         .target(name: "WSK", dependencies: ["NetCore", "TCPIP"], swiftSettings: strict),
         .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP", "WSK"], swiftSettings: strict),

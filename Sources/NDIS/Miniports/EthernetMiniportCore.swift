@@ -4,8 +4,11 @@ import NetCore
 /// receive filter NDIS set (packet filter and multicast list), and the
 /// answers to the OIDs a miniport must answer itself.
 public struct EthernetMiniportCore {
-    /// The adapter's MAC address.
+    /// The adapter's current MAC address: the one it answers to and filters on.
     public let macAddress: MACAddress
+    /// The burned-in address (OID_802_3_PERMANENT_ADDRESS); the current one
+    /// may differ, as when a NIC is configured with a NetworkAddress.
+    public let permanentMacAddress: MACAddress
     /// The MTU (payload after the 14-byte Ethernet header).
     public let mtu: Int
     /// The interface counters of OID_GEN_STATISTICS.
@@ -17,8 +20,9 @@ public struct EthernetMiniportCore {
     /// Receives dropped because the pool had no free buffer (OID_GEN_RCV_NO_BUFFER).
     public var receiveNoBuffer: UInt64 = 0
 
-    public init(macAddress: MACAddress, mtu: Int) {
+    public init(macAddress: MACAddress, mtu: Int, permanentMacAddress: MACAddress? = nil) {
         self.macAddress = macAddress
+        self.permanentMacAddress = permanentMacAddress ?? macAddress
         self.mtu = mtu
     }
 
@@ -33,7 +37,7 @@ public struct EthernetMiniportCore {
         general.rcvLinkSpeed = linkSpeed
         general.mediaConnectState = connected ? .connected : .disconnected
         general.lookaheadSize = UInt32(mtu)
-        general.permanentMacAddress = macAddress
+        general.permanentMacAddress = permanentMacAddress
         general.currentMacAddress = macAddress
         general.maxMulticastListSize = 32
         general.supportedOidList = [.genStatistics, .genXmitOk, .genRcvOk, .genXmitError, .genRcvError,
