@@ -25,7 +25,7 @@ let package = Package(
         // The Linux syscalls Swift cannot call itself (variadic ioctl, setns): for the TAP miniport.
         .target(name: "CNetKernelSystem"),
         .target(name: "NDIS", dependencies: ["NetCore", "CNetKernelSystem"], swiftSettings: strict),
-        .target(name: "TCPIP", dependencies: ["NetCore", "NDIS"], swiftSettings: strict),
+        .target(name: "TCPIP", dependencies: ["NetCore", "NDIS", "CNetKernelSystem"], swiftSettings: strict),
         .target(name: "WSK", dependencies: ["NetCore", "TCPIP"], swiftSettings: strict),
         .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP", "WSK"], swiftSettings: strict),
         .executableTarget(

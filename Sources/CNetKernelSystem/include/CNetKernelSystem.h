@@ -7,6 +7,11 @@
  * function returns a non-negative result or -errno; none of them keeps state.
  */
 
+/* epoll and eventfd are plain functions, but Glibc's Swift module does not
+ * bring in their headers; the engine's loop calls them through these. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
