@@ -124,7 +124,7 @@ enum V6Frames {
 }
 
 /// One IPv6 frame the sniffer caught, read back by offsets.
-struct Sniffed6 {
+struct Sniffed6: CustomStringConvertible {
     let time: Instant
     let frame: [UInt8]
 
@@ -168,6 +168,12 @@ struct Sniffed6 {
         guard let m = icmp, m.count >= 24 else { return nil }
         return V6.address(Array(m[8..<24]))
     }
+    /// What a failed expectation shows: the addresses and the message, not every byte.
+    var description: String {
+        let what = icmpType.map { "ICMPv6 \($0)/\(icmpCode ?? 0)" } ?? "next header \(nextHeader)"
+        return "\(time) \(sourceMAC)>\(destinationMAC) \(source) > \(destination) hlim \(hopLimit) \(what), \(packet.count) bytes"
+    }
+
     /// The NDP options after a fixed part of `fixed` bytes, as (type, whole option).
     func ndpOptions(after fixed: Int) -> [(type: UInt8, bytes: [UInt8])] {
         guard let m = icmp else { return [] }

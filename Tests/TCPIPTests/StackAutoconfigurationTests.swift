@@ -141,6 +141,28 @@ import NetCore
         #expect(link.stack.routes.lookup(L.remote, now: link.now)?.nextHop == L.router)
     }
 
+    /// RFC 4861 §6.3.4, RFC 4862 §5.5.3 a, RFC 5942: the L and A flags act
+    /// apart — an on-link-only prefix makes a route and no address, an
+    /// autonomous-only one an address and no on-link route.
+    @Test func onLinkAndAutonomousFlagsActApart() throws {
+        let link = try V6Link()
+        link.settle()
+        let onLinkOnly = IPv6Prefix("2001:db8:5::/64")!
+        let autonomousOnly = IPv6Prefix("2001:db8:6::/64")!
+        link.advertise(options: V6Frames.prefixOption(onLinkOnly, onLink: true, autonomous: false, valid: 600, preferred: 300)
+                        + V6Frames.prefixOption(autonomousOnly, onLink: false, autonomous: true, valid: 600, preferred: 300))
+        link.net.run(for: .seconds(2))
+        #expect(link.stack.routes.lookup(IPv6Address("2001:db8:5::9")!, now: link.now)?.destination == onLinkOnly)
+        #expect(!link.interface.ipv6Addresses.contains { onLinkOnly.contains($0.address) })
+        let address = IPv6Address("2001:db8:6::ff:fe00:1")!
+        #expect(link.assigned(address)?.dadState == .preferred)
+        // Its neighbours in the prefix are reached through the router.
+        #expect(link.stack.routes.lookup(IPv6Address("2001:db8:6::9")!, now: link.now)?.nextHop == L.router)
+        // An on-link prefix with valid lifetime 0 is no longer on-link.
+        link.advertise(options: V6Frames.prefixOption(onLinkOnly, onLink: true, autonomous: false, valid: 0, preferred: 0))
+        #expect(link.stack.routes.lookup(IPv6Address("2001:db8:5::9")!, now: link.now)?.destination == .defaultRoute)
+    }
+
     /// RFC 4862 §5.5.3 e: a shorter valid lifetime cannot bring the
     /// remainder under two hours; one over two hours, or longer than the
     /// remainder, is taken as is. The preferred lifetime is always taken.

@@ -153,6 +153,16 @@ import NetCore
         #expect(link.sent(since: t1).isEmpty)
         #expect(link.stack.statistics.icmpv6.errorsSuppressed == 2)
         #expect(link.stack.statistics.icmpv6.parameterProblemOut == 1)
+
+        // A large packet is quoted only as far as keeps the error within 1,280 bytes (§2.4 c).
+        let t2 = link.now
+        let large = V6Frames.ipv6(from: L.peer, to: L.linkLocal, nextHeader: 253,
+                                  (0..<1_400).map { UInt8(truncatingIfNeeded: $0) })
+        link.inject(large)
+        let quoted = try #require(link.sent(type: 4, since: t2).first)
+        #expect(quoted.packet.count == 1_280)
+        #expect(quoted.icmp.map { Array($0[8...]) } == Array(large.prefix(1_232)))
+        #expect(quoted.checksumIsRight)
         link.net.expectPoolsClean()
     }
 

@@ -83,6 +83,16 @@ import NetCore
                                          V6Frames.neighborAdvertisement(target: stranger, solicited: true, override: true,
                                                                         options: V6Frames.targetLinkLayer(TestNetwork.snifferMAC))),
                  to: L.allNodesMAC, counters: ndp + [\.ndp.neighborAdvertisementsIn]),
+            Case(name: "NA with a zero-length option",
+                 packet: V6Frames.icmpv6(from: stranger, to: .allNodes,
+                                         V6Frames.neighborAdvertisement(target: stranger, solicited: false, override: true,
+                                                                        options: [2, 0, 0, 0, 0, 0, 0, 0])),
+                 to: L.allNodesMAC, counters: ndp + [\.ndp.neighborAdvertisementsIn]),
+            Case(name: "Redirect with a zero-length option",
+                 packet: V6Frames.icmpv6(from: L.router, to: L.linkLocal,
+                                         V6Frames.redirect(target: stranger, destination: L.remote,
+                                                           options: [2, 0, 0, 0, 0, 0, 0, 0])),
+                 counters: ndp + [\.ndp.redirectsIn]),
             Case(name: "RA from a global source",
                  packet: V6Frames.icmpv6(from: IPv6Address("2001:db8:1::fe")!, to: .allNodes, advertisement),
                  to: L.allNodesMAC, counters: ndp + [\.ndp.routerAdvertisementsIn]),
@@ -216,6 +226,37 @@ import NetCore
             link.inject(Self.fragment(range, more: range.upperBound < 48, identification: 0xC0FF_EE02))
         }
         #expect(link.sent(type: 129, since: t1).count == 1)
+        link.net.expectPoolsClean()
+    }
+
+    /// A 2,008-byte echo request in two fragments is answered with a reply
+    /// too big for the link, which the host fragments in turn (RFC 8200 §5).
+    @Test func aLargeFragmentedEchoRequestGetsAFragmentedReply() throws {
+        let link = try V6Link()
+        link.settle()
+        link.introduce()
+        let data = (0..<2_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let message = V6.checksummed(V6Frames.echoRequest(identifier: 0x2222, sequenceNumber: 9, data: data),
+                                     source: V6Frames.bytes(L.peer), destination: V6Frames.bytes(L.linkLocal))
+        func piece(_ range: Range<Int>, more: Bool) -> [UInt8] {
+            V6Frames.ipv6(from: L.peer, to: L.linkLocal, nextHeader: 44, hopLimit: 64,
+                          V6Frames.fragmentHeader(offset: range.lowerBound, more: more, identification: 0x0BAD_CAFE)
+                            + Array(message[range]))
+        }
+        let t0 = link.now
+        link.inject(piece(1_448..<2_008, more: false))
+        link.inject(piece(0..<1_448, more: true))
+        #expect(link.stack.statistics.ipv6.reassembled == 1)
+        let fragments = link.sent(since: t0)
+        #expect(fragments.map(\.packet.count) == [1_496, 608])
+        #expect(fragments.allSatisfy { $0.destination == L.peer && $0.source == L.linkLocal })
+        let reply = try StackICMPv6Tests.reassemble(fragments, mtu: 1_500)
+        #expect(reply.count == 2_008)
+        #expect(reply.first == 129)
+        #expect(Array(reply[4...]) == Array(message[4...]))
+        #expect(reply.uint16(at: 2) == V6.referenceChecksum(reply, source: V6Frames.bytes(L.linkLocal),
+                                                           destination: V6Frames.bytes(L.peer)))
+        #expect(link.stack.statistics.ipv6.fragmented == 1)
         link.net.expectPoolsClean()
     }
 

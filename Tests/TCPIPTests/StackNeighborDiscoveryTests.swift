@@ -175,6 +175,40 @@ import NetCore
         link.net.expectPoolsClean()
     }
 
+    /// RFC 4862 §5.4.5: a duplicate SLAAC address (EUI-64, so not retried)
+    /// stays listed and unused; the solicited-node group it shares with the
+    /// link-local address stays joined for that one, and a later
+    /// advertisement neither forms nor probes it again.
+    @Test func aDuplicateSLAACAddressLeavesTheSharedGroupToTheLinkLocalAddress() throws {
+        let link = try V6Link()
+        link.settle()
+        let t0 = link.now
+        link.advertise(options: V6Frames.prefixOption(L.prefix, valid: 86_400, preferred: 14_400))
+        #expect(link.assigned(L.slaacAddress)?.dadState == .tentative)
+        #expect(link.interface.ipv6Groups[L.solicitedNode] == 2)
+        link.inject(V6Frames.icmpv6(from: .unspecified, to: L.solicitedNode,
+                                    V6Frames.neighborSolicitation(target: L.slaacAddress)),
+                    to: L.solicitedNodeMAC)
+        #expect(link.assigned(L.slaacAddress)?.dadState == .duplicate)
+        #expect(link.interface.hasJoined(L.solicitedNode))
+        #expect(link.host.miniport.core.multicastList.contains(L.solicitedNodeMAC))
+        // Still deaf to nothing: the link-local address is defended as before.
+        let t1 = link.now
+        link.inject(V6Frames.icmpv6(from: .unspecified, to: L.solicitedNode,
+                                    V6Frames.neighborSolicitation(target: L.linkLocal)),
+                    to: L.solicitedNodeMAC)
+        #expect(link.sent(type: 136, since: t1).map(\.ndpTarget) == [L.linkLocal])
+
+        link.advertise(options: V6Frames.prefixOption(L.prefix, valid: 86_400, preferred: 14_400))
+        link.net.run(for: .seconds(2))
+        #expect(link.assigned(L.slaacAddress)?.dadState == .duplicate)
+        #expect(link.interface.ipv6Addresses.count == 2)
+        #expect(link.stack.statistics.ndp.autoconfiguredAddresses == 1)
+        #expect(link.sent(type: 135, since: t0).count == 1, "the duplicate is never probed again")
+        #expect(link.stack.selectSourceAddress(for: L.remote, outgoing: link.interface) != L.slaacAddress)
+        link.net.expectPoolsClean()
+    }
+
     // MARK: - Address resolution
 
     /// RFC 4861 §7.2.3, §7.2.4: a solicitation with a Source Link-Layer
@@ -309,6 +343,25 @@ import NetCore
         link.net.run(for: .seconds(5))
         #expect(link.sent(type: 135, since: t0).count == 3)
         link.net.expectPoolsClean()
+    }
+
+    /// RFC 4861 §7.2.5: an advertisement that clears the Router flag of a
+    /// default router removes it from the Default Router List.
+    @Test func aRouterThatBecomesAHostIsNoLongerADefaultRouter() throws {
+        let link = try V6Link()
+        link.settle()
+        link.autoconfigure()
+        #expect(link.interface.neighbor(L.router)?.isRouter == true)
+        #expect(link.stack.routes.lookup(L.remote, now: link.now)?.nextHop == L.router)
+        link.inject(V6Frames.icmpv6(from: L.router, to: .allNodes,
+                                    V6Frames.neighborAdvertisement(target: L.router, router: false, solicited: false,
+                                                                   override: true,
+                                                                   options: V6Frames.targetLinkLayer(L.routerMAC))),
+                    to: L.allNodesMAC, from: L.routerMAC)
+        #expect(link.interface.neighbor(L.router)?.isRouter == false)
+        #expect(link.stack.routes.lookup(L.remote, now: link.now) == nil)
+        #expect(link.stack.statistics.ndp.routersExpired == 1)
+        #expect(link.interface.neighborCacheStatistics.routersBecameHosts == 1)
     }
 
     // MARK: - Redirect
