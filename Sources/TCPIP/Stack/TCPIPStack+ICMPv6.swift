@@ -48,6 +48,9 @@ extension TCPIPStack {
     /// (RFC 4443 §4.2), from the address the request was sent to — or, for
     /// a request to a group, from the address RFC 6724 picks.
     func sendEchoReply(to request: ICMPv6Message, request header: IPv6Header, on interface: IPInterface) {
+        // A node with no address yet may send from ::, but nothing may be
+        // sent to it (RFC 4291 §2.5.2): such a request has no one to answer.
+        guard !header.source.isUnspecified else { return }
         let length = request.bytes.count
         guard let list = allocateUpperLayer(length: length, network: IPv6Header.length) else {
             statistics.ipv6.noBuffer &+= 1
