@@ -245,7 +245,9 @@ extension TCPIPStack {
             return
         }
         let router = header.source
-        if let timer = interface.routerSolicitationTimer {
+        // RFC 4861 §6.3.7: soliciting stops once a router offers itself as
+        // a default router; one with lifetime 0 does not, so keep asking.
+        if advertisement.routerLifetime != 0, let timer = interface.routerSolicitationTimer {
             timers.cancel(timer)
             interface.routerSolicitationTimer = nil
         }
