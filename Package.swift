@@ -52,5 +52,8 @@ let package = Package(
         .testTarget(name: "TCPIPTests", dependencies: ["TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
         .testTarget(name: "WSKTests", dependencies: ["WSK", "NetSim", "TCPIP", "NDIS", "NetCore"], swiftSettings: strict),
         .testTarget(name: "NetSimTests", dependencies: ["NetSim", "WSK", "TCPIP", "NDIS", "NetCore", "TestSupport"], swiftSettings: strict),
+        // Runs the built `netkernel` binary against the Linux kernel; the
+        // dependency is there so that `swift test` builds it.
+        .testTarget(name: "InteropTests", dependencies: ["netkernel", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -60,6 +60,19 @@ static int query(int sock, const char *name, unsigned long request, struct ifreq
   return rc;
 }
 
+/* Runs one SIOCSIF* request with a filled ifreq through sock, or a socket of its own when sock < 0. */
+static int query_set(int sock, struct ifreq *ifr, unsigned long request) {
+  int own = -1;
+  if (sock < 0) {
+    own = nk_control_socket();
+    if (own < 0) return own;
+    sock = own;
+  }
+  int rc = ioctl(sock, request, ifr) < 0 ? -errno : 0;
+  if (own >= 0) close(own);
+  return rc;
+}
+
 int nk_if_mtu_on(int sock, const char *name) {
   struct ifreq ifr;
   int rc = query(sock, name, SIOCGIFMTU, &ifr);
@@ -78,6 +91,23 @@ int nk_if_flags_on(int sock, const char *name) {
   struct ifreq ifr;
   int rc = query(sock, name, SIOCGIFFLAGS, &ifr);
   return rc < 0 ? rc : (int)(unsigned short)ifr.ifr_flags;
+}
+
+int nk_if_set_mtu_on(int sock, const char *name, int mtu) {
+  struct ifreq ifr;
+  int rc = fill_ifreq(&ifr, name);
+  if (rc < 0) return rc;
+  ifr.ifr_mtu = mtu;
+  return query_set(sock, &ifr, SIOCSIFMTU);
+}
+
+int nk_if_set_up_on(int sock, const char *name) {
+  struct ifreq ifr;
+  int rc = query(sock, name, SIOCGIFFLAGS, &ifr);
+  if (rc < 0) return rc;
+  if (ifr.ifr_flags & IFF_UP) return 0;
+  ifr.ifr_flags |= IFF_UP;
+  return query_set(sock, &ifr, SIOCSIFFLAGS);
 }
 
 int nk_if_mtu(const char *name) { return nk_if_mtu_on(-1, name); }

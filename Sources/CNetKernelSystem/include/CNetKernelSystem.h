@@ -41,6 +41,11 @@ int nk_if_hwaddr_on(int sock, const char *name, unsigned char mac[6]);
 /* SIOCGIFFLAGS: the interface flags (IFF_UP, IFF_RUNNING, ...) or -errno. */
 int nk_if_flags_on(int sock, const char *name);
 
+/* SIOCSIFMTU: sets the MTU; 0 or -errno. */
+int nk_if_set_mtu_on(int sock, const char *name, int mtu);
+/* SIOCSIFFLAGS: sets IFF_UP (as `ip link set NAME up`); 0 or -errno. */
+int nk_if_set_up_on(int sock, const char *name);
+
 /* The same through a short-lived socket of the calling thread's namespace. */
 int nk_if_mtu(const char *name);
 int nk_if_hwaddr(const char *name, unsigned char mac[6]);

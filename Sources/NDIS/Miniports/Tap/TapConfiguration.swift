@@ -28,6 +28,14 @@ public final class TapConfiguration {
     /// Sends that may wait for the device to become writable again (after
     /// EAGAIN); more are dropped and counted.
     public var sendQueueLimit: Int
+    /// SIOCSIFMTU before the adapter reads the device's MTU: the link MTU
+    /// the kernel's side and the adapter use (nil: leave the device's own).
+    public var mtu: Int?
+    /// Set IFF_UP on the device once it is open (`ip link set NAME up`), so
+    /// that the adapter starts with its link connected and the stack's DAD
+    /// and gratuitous ARP reach the kernel rather than failing as media
+    /// disconnected. The kernel's addresses stay the caller's to configure.
+    public var bringUp: Bool = false
     /// A device already opened (`TapDevice.open`, perhaps on a thread in
     /// another network namespace) for the adapter to take over instead of
     /// opening `name` itself; the adapter closes it when it halts.

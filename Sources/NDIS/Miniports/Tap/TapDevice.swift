@@ -70,6 +70,14 @@ public final class TapDevice {
         let socket = nk_control_socket()
         guard socket >= 0 else { throw fail(.system(device: actual, call: "socket", errno: -socket)) }
         descriptors.append(socket)  // closed with the others should a query fail
+        if let wanted = configuration.mtu {
+            let set = nk_if_set_mtu_on(socket, actual, Int32(clamping: wanted))
+            guard set == 0 else { throw fail(.system(device: actual, call: "SIOCSIFMTU", errno: -set)) }
+        }
+        if configuration.bringUp {
+            let set = nk_if_set_up_on(socket, actual)
+            guard set == 0 else { throw fail(.system(device: actual, call: "SIOCSIFFLAGS", errno: -set)) }
+        }
         let mtu = nk_if_mtu_on(socket, actual)
         guard mtu > 0 else { throw fail(.system(device: actual, call: "SIOCGIFMTU", errno: -mtu)) }
         var mac = [UInt8](repeating: 0, count: 6)
