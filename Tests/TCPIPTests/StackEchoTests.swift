@@ -118,7 +118,6 @@ import NetCore
     @Test func oversizeOrMeaninglessRequestsAreInvalidParameters() throws {
         let net = try TestNetwork()
         let a = net.hosts[0]
-        let configuration = a.stack.configuration
         // The most one IPv4 datagram holds: 65,535 less the IP and ICMP headers.
         let datagramLimit = 65_535 - 20 - 8
         let before = a.statistics
