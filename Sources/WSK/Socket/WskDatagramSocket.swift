@@ -164,11 +164,13 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
             pendingError = nil
             return finish(irp, error)
         }
-        irp.markPending()
         let cancel: IRP.CancelRoutine = { [unowned(unsafe) self] cancelled in
             self.subsystem.runOnEngine { self.cancelReceive(cancelled) }
         }
+        // Cancelled before it could wait: completed inline, so not marked
+        // pending — PendingReturned must match the STATUS_PENDING return.
         guard irp.queueCancellable(cancel) else { return finish(irp, .cancelled) }
+        irp.markPending()
         receives.append(receive)
         return .pending
     }
@@ -431,6 +433,7 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
             let status = event(socketContext, flags(broadcast: datagram.isBroadcast, multicast: datagram.isMulticast),
                                indication)
             if status == .dataNotAccepted {
+                subsystem.statistics.indicationsNotAccepted &+= 1
                 recycle(indication)
                 eventEnabled = false
                 return
