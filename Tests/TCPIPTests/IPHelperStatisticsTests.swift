@@ -68,7 +68,7 @@ import NetCore
             routingDiscards: 0,
             outDiscards: 2,  // the ARP queue was full
             outNoRoutes: 1, reasmTimeout: 60, reasmReqds: 3, reasmOks: 1, reasmFails: 0,
-            fragOks: 1, fragFails: 1, fragCreates: 3, numIf: 1, numAddr: 1, numRoutes: 1))
+            fragOks: 1, fragFails: 1, fragCreates: 3, numIf: 1, numAddr: 1, numRoutes: 2))  // 192.0.2.0/24, 255.255.255.255/32
         #expect(a.stack.getIcmpStatistics(family: .inet) == MIBICMPStatsEx(
             icmpInStats: MIBICMPStats(msgs: 5, errors: 1, typeCount: Self.typeCount([0: 4])),
             icmpOutStats: MIBICMPStats(msgs: 9, errors: 0, typeCount: Self.typeCount([8: 8, 3: 1]))))
@@ -186,7 +186,7 @@ import NetCore
             fragOks: 1 << 18,
             fragFails: 1 << 20,
             fragCreates: 1 << 19,
-            numIf: 1, numAddr: 1, numRoutes: 1))
+            numIf: 1, numAddr: 1, numRoutes: 2))  // 192.0.2.0/24, 255.255.255.255/32
         net.expectPoolsClean()
     }
 

@@ -148,7 +148,7 @@ import NetCore
         #expect(a.stack.addAddress(Self.ipA, prefixLength: 16, to: interface) == .addressAlreadyExists)
         // Nothing changed: no address, no route, no announcement.
         #expect(interface.addresses == [UnicastAddress(Self.ipA, prefixLength: 24)!])
-        #expect(a.stack.routes.ipv4Count == 1)
+        #expect(a.stack.routes.ipv4Count == 2)  // the subnet and the limited broadcast
         #expect(a.statistics == before)
         net.drain()
         #expect(net.sniffer.frames.isEmpty)

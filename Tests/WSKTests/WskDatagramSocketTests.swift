@@ -343,18 +343,15 @@ import WSK
         #expect(receive.bytes == payload(3, count: 12))
         #expect(receive.flags.pointee.contains(.broadcast))
         #expect(!receive.flags.pointee.contains(.truncated))
-        // The limited broadcast address too. Windows routes it on-link out of
-        // each interface (the 255.255.255.255/32 entries of `route print`);
-        // this stack's IPv4 route table has no route for it, so the send
-        // fails with STATUS_NETWORK_UNREACHABLE.
+        // The limited broadcast address too: like Windows (the
+        // 255.255.255.255/32 entries of `route print`), each IPv4 interface
+        // has an on-link route for it.
         let limitedReceive = PostedReceive()
         #expect(limitedReceive.post(on: server) == .pending)
-        withKnownIssue("no IPv4 route for 255.255.255.255") {
-            #expect(client.sendNow(payload(4, count: 12), to: limited) == (.success, 12))
-            pair.settle()
-            #expect(limitedReceive.bytes == payload(4, count: 12))
-            #expect(limitedReceive.flags.pointee.contains(.broadcast))
-        }
+        #expect(client.sendNow(payload(4, count: 12), to: limited) == (.success, 12))
+        pair.settle()
+        #expect(limitedReceive.bytes == payload(4, count: 12))
+        #expect(limitedReceive.flags.pointee.contains(.broadcast))
         // Switched off again, refused again.
         #expect(client.setOption(WskControlCode.broadcast, 0) == .success)
         #expect(client.sendNow([1], to: subnet).status == .accessDenied)

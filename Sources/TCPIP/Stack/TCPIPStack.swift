@@ -207,6 +207,9 @@ public final class TCPIPStack {
         guard !interfaces.contains(where: { $0.owns(address) }) else { return .addressAlreadyExists }
         interface.addresses.append(assigned)
         routes.add(Route(destination: assigned.prefix, interfaceIndex: interface.index))
+        // Like Windows, each IPv4 interface has an on-link route for the
+        // limited broadcast, so 255.255.255.255 can be sent to.
+        routes.add(Route(destination: IPv4Prefix(address: .broadcast, length: 32)!, interfaceIndex: interface.index))
         if interface.running { sendGratuitousARP(address, on: interface) }
         return .success
     }

@@ -70,9 +70,9 @@ public struct WskProviderDispatch: Sendable {
 
     /// WskControlClient: WSK_TRANSPORT_LIST_QUERY (no IRP) fills `output`
     /// with WSK_TRANSPORT records, or answers STATUS_BUFFER_OVERFLOW with
-    /// the size needed in `outputSizeReturned`; WSK_SET_STATIC_EVENT_CALLBACKS
-    /// is accepted before any socket exists. Anything else is
-    /// STATUS_NOT_SUPPORTED; an IRP where none may be given, STATUS_INVALID_PARAMETER.
+    /// the size needed in `outputSizeReturned`. Anything else — static event
+    /// callbacks included, which are not built — is STATUS_NOT_SUPPORTED; an
+    /// IRP where none may be given, STATUS_INVALID_PARAMETER.
     public func wskControlClient(_ client: WskClient, controlCode: UInt32, input: UnsafeRawBufferPointer?,
                                  output: UnsafeMutableRawBufferPointer?, outputSizeReturned: UnsafeMutablePointer<Int>?,
                                  irp: IRP?) -> NTStatus {

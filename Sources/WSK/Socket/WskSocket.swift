@@ -46,7 +46,8 @@ public class WskSocket: @unchecked Sendable {
     /// WskControlSocket: sets or gets an option, or performs an IOCTL.
     /// The IRP is required for options and for the IOCTLs that take one;
     /// with it the call completes it (inline here, since nothing waits).
-    /// STATUS_INVALID_PARAMETER for a missing or short buffer,
+    /// STATUS_INVALID_PARAMETER for a missing or short input buffer,
+    /// STATUS_BUFFER_TOO_SMALL for a short output buffer,
     /// STATUS_NOT_SUPPORTED for an option or IOCTL this socket does not have,
     /// STATUS_INVALID_DEVICE_STATE after close.
     public func controlSocket(_ requestType: WskControlSocketType, controlCode: UInt32, level: UInt32,
