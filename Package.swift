@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "NDIS", dependencies: ["NetCore", "CNetKernelSystem"], swiftSettings: strict),
         .target(name: "TCPIP", dependencies: ["NetCore", "NDIS", "CNetKernelSystem"], swiftSettings: strict),
         .target(name: "WSK", dependencies: ["NetCore", "TCPIP"], swiftSettings: strict),
-        .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP", "WSK"], swiftSettings: strict),
+        .target(name: "CHeapUsage"),
+        .target(name: "NetSim", dependencies: ["NetCore", "NDIS", "TCPIP", "WSK", "CHeapUsage"], swiftSettings: strict),
         .executableTarget(
             name: "netkernel",
             dependencies: [

@@ -7,7 +7,8 @@ import NetSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 and IPv6 forwarding and reassembly."
+        abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 and IPv6 forwarding "
+            + "and reassembly, WSK socket churn, datagrams/s and memory per socket."
     )
 
     @Option(help: "Repetitions of each measurement; the median is reported.")
@@ -58,9 +59,8 @@ struct BenchCommand: ParsableCommand {
                 precondition(delivered == frames, "every frame crosses the wire")
                 return Double(frames) / seconds
             }
-            let label = "VirtualWire, \(length)-byte frames:"
-            print(label + String(repeating: " ", count: max(1, 36 - label.count))
-                  + "\(format(rate / 1e6)) M frames/s (\(format(rate * Double(length) * 8 / 1e9)) Gbit/s)")
+            report("VirtualWire, \(length)-byte frames:",
+                   "\(format(rate / 1e6)) M frames/s (\(format(rate * Double(length) * 8 / 1e9)) Gbit/s)")
         }
 
         let echo = EchoBench()
@@ -109,6 +109,54 @@ struct BenchCommand: ParsableCommand {
             print("\(name) reassembly, 60 KB datagram:    \(format(reassemblyCost)) µs each "
                   + "(\(format(60_000 / reassemblyCost / 1e3)) GB/s)")
         }
+
+        let sockets = WskSocketBench()
+        let pairs = 200_000 / scale
+        var socketRates: [Double] = []
+        for bind in [false, true] {
+            socketRates.append(median(runs) {
+                let start = clock.now
+                let opened = sockets.run(sockets: pairs, bind: bind)
+                let seconds = (clock.now - start).secondsDouble
+                precondition(opened == pairs && sockets.socketsOutstanding == 0, "every socket is closed")
+                return Double(pairs) / seconds
+            })
+        }
+        report("WSK WskSocket + WskCloseSocket:",
+               "\(format(socketRates[0] / 1e6)) M pairs/s (bound to port 0: \(format(socketRates[1] / 1e6)) M/s)")
+
+        let wskDatagrams = 500_000 / scale
+        for mode in WskDatagramBench.ReceiveMode.allCases {
+            let bench = WskDatagramBench(mode: mode)
+            let rate = median(runs) {
+                let start = clock.now
+                let delivered = bench.run(datagrams: wskDatagrams)
+                let seconds = (clock.now - start).secondsDouble
+                precondition(delivered == wskDatagrams, "every datagram is received")
+                return Double(wskDatagrams) / seconds
+            }
+            bench.close()
+            precondition(bench.resourcesOutstanding == 0, "closing gives everything back")
+            let (label, how) = mode == .event
+                ? ("event", "WskReceiveFromEvent") : ("IRPs", "32 WskReceiveFrom IRPs posted")
+            report("WSK 64-byte datagrams, \(label):", "\(format(rate / 1e6)) M datagrams/s (\(how))")
+        }
+
+        let idleSockets = 10_000
+        let perSocket = median(runs) {
+            let bench = WskSocketMemoryBench()
+            let bytes = bench.bytesPerSocket(sockets: idleSockets)
+            precondition(bench.socketsOutstanding == 0, "closing empties the UDP endpoint table")
+            return bytes ?? .nan
+        }
+        report("WSK idle bound datagram socket:", perSocket.isNaN
+               ? "n/a (no heap statistics in this C library)"
+               : "\(Int(perSocket.rounded())) bytes of heap each (\(idleSockets) open)")
+    }
+
+    /// One line of the report: the label padded to the figures' column.
+    func report(_ label: String, _ figure: String) {
+        print(label + String(repeating: " ", count: max(1, 36 - label.count)) + figure)
     }
 
     func median(_ runs: Int, _ measure: () -> Double) -> Double {

@@ -65,9 +65,11 @@ public struct TransportEndpointTable<Owner> {
 
     /// Removes a binding (the socket closed).
     public mutating func unbind(_ id: UInt32, port: UInt16) {
-        guard var entries = byPort[port], let i = entries.firstIndex(where: { $0.id == id }) else { return }
-        entries.remove(at: i)
-        byPort[port] = entries.isEmpty ? nil : entries
+        guard let i = byPort[port]?.firstIndex(where: { $0.id == id }) else { return }
+        // In place: a copy taken out of the dictionary would be shared with
+        // the one still in it, and removing from it would copy the array.
+        byPort[port]!.remove(at: i)
+        if byPort[port]!.isEmpty { byPort[port] = nil }
         count -= 1
     }
 

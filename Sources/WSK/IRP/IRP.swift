@@ -137,11 +137,15 @@ public final class IRP: Sendable {
     /// cancelled before it was queued.
     @discardableResult
     public func setCancelRoutine(_ routine: CancelRoutine?) -> CancelRoutine? {
+        // The routine leaves the lock through a local, not as withLock's
+        // generic result: that would reabstract the closure into a new
+        // heap-allocated thunk on every call (see `complete`).
+        var previous: CancelRoutine?
         state.withLock { s in
-            let previous = s.cancelRoutine
+            previous = s.cancelRoutine
             s.cancelRoutine = routine
-            return previous
         }
+        return previous
     }
 
     /// The insert half of the Windows cancel-safe queue (IoCsqInsertIrp):
@@ -188,7 +192,11 @@ public final class IRP: Sendable {
 
     /// IoCompleteRequest for a request whose result is a new socket.
     func complete(status: NTStatus, information: Int = 0, socket: WskSocket?) {
-        let routine = state.withLock { s in
+        // The routine leaves the lock through a local rather than as
+        // withLock's generic result, which would wrap it in a reabstraction
+        // thunk — one malloc per completed IRP that has a routine.
+        var routine: CompletionRoutine?
+        state.withLock { s in
             precondition(!s.completed, "IoCompleteRequest: the IRP was already completed")
             precondition(
                 s.cancelRoutine == nil,
@@ -196,9 +204,8 @@ public final class IRP: Sendable {
             s.completed = true
             s.ioStatus = IoStatusBlock(status: status, information: information)
             s.socket = socket
-            let routine = s.completionRoutine
+            routine = s.completionRoutine
             s.completionRoutine = nil
-            return routine
         }
         // Outside the lock: the routine reads ioStatus and may reuse the IRP.
         // Its result is ignored (see CompletionRoutine); after it returns the
@@ -231,12 +238,14 @@ public final class IRP: Sendable {
     /// The IoCancelIrp step under the lock: mark cancelled and take the
     /// cancel routine, so a provider's later `setCancelRoutine(nil)` sees nil.
     fileprivate func markCancelledTakingCancelRoutine() -> CancelRoutine? {
+        // Through a local, as in `setCancelRoutine`, to spare the thunk.
+        var routine: CancelRoutine?
         state.withLock { s in
             s.cancel = true
-            let routine = s.cancelRoutine
+            routine = s.cancelRoutine
             s.cancelRoutine = nil
-            return routine
         }
+        return routine
     }
 }
 

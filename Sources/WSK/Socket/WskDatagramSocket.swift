@@ -35,6 +35,11 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
     public private(set) var queuedBytes = 0
     var receives: [PendingReceive] = []
     var receivesHead = 0
+    /// The cancel routine of every queued WskReceiveFrom, made once: a
+    /// closure made per call would allocate its context per datagram.
+    lazy var receiveCancelRoutine: IRP.CancelRoutine = { [unowned(unsafe) self] cancelled in
+        self.subsystem.runOnEngine { self.cancelReceive(cancelled) }
+    }
     var eventEnabled = false
     var pendingError: NTStatus?
     var freeIndications: [WskDatagramIndication] = []
@@ -164,12 +169,9 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
             pendingError = nil
             return finish(irp, error)
         }
-        let cancel: IRP.CancelRoutine = { [unowned(unsafe) self] cancelled in
-            self.subsystem.runOnEngine { self.cancelReceive(cancelled) }
-        }
         // Cancelled before it could wait: completed inline, so not marked
         // pending — PendingReturned must match the STATUS_PENDING return.
-        guard irp.queueCancellable(cancel) else { return finish(irp, .cancelled) }
+        guard irp.queueCancellable(receiveCancelRoutine) else { return finish(irp, .cancelled) }
         irp.markPending()
         receives.append(receive)
         return .pending
@@ -383,10 +385,7 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
         while receivesHead < receives.count {
             let receive = receives[receivesHead]
             receivesHead += 1
-            if receivesHead == receives.count {
-                receives.removeAll(keepingCapacity: true)
-                receivesHead = 0
-            }
+            compact(&receives, head: &receivesHead)
             if receive.irp.setCancelRoutine(nil) != nil { return receive }
         }
         return nil
@@ -417,11 +416,23 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
         let datagram = queue[queueHead]
         queueHead += 1
         queuedBytes -= datagram.length
-        if queueHead == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            queueHead = 0
-        }
+        compact(&queue, head: &queueHead)
         return datagram
+    }
+
+    /// Drops the taken front of a head-indexed queue: all of it once the
+    /// queue is empty, or — so that a queue that never empties, like the
+    /// receives of a client that keeps IRPs posted, does not grow by one
+    /// element per datagram forever — once it is the larger half, by moving
+    /// the rest down (amortized O(1), in place, capacity kept).
+    func compact<Element>(_ elements: inout [Element], head: inout Int) {
+        if head == elements.count {
+            elements.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 16 && head * 2 >= elements.count {
+            elements.removeFirst(head)
+            head = 0
+        }
     }
 
     /// Hands queued datagrams to the event, oldest first, until it refuses one.
