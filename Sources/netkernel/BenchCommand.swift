@@ -52,59 +52,29 @@ struct BenchCommand: ParsableCommand {
             let bench = WireFrameBench(frameLength: length, batch: 32)
             bench.run(frames: 10_000)
             let frames = 2_000_000 / scale
-            let rate = median(runs) {
-                let start = clock.now
-                let delivered = bench.run(frames: frames)
-                let seconds = (clock.now - start).secondsDouble
-                precondition(delivered == frames, "every frame crosses the wire")
-                return Double(frames) / seconds
-            }
+            let rate = rate(frames, "every frame crosses the wire") { bench.run(frames: frames) }
             report("VirtualWire, \(length)-byte frames:",
                    "\(format(rate / 1e6)) M frames/s (\(format(rate * Double(length) * 8 / 1e9)) Gbit/s)")
         }
 
         let echo = EchoBench()
         let roundTrips = 200_000 / scale
-        let echoRate = median(runs) {
-            let start = clock.now
-            let replies = echo.run(roundTrips: roundTrips)
-            let seconds = (clock.now - start).secondsDouble
-            precondition(replies == roundTrips, "every echo is answered")
-            return Double(roundTrips) / seconds
-        }
+        let echoRate = rate(roundTrips, "every echo is answered") { echo.run(roundTrips: roundTrips) }
         print("ICMP echo between simulated hosts:  \(format(echoRate / 1e3)) k round trips/s")
 
         let forwarding = ForwardingBench()
         let datagrams = 500_000 / scale
-        let forwardRate = median(runs) {
-            let start = clock.now
-            let through = forwarding.run(datagrams: datagrams)
-            let seconds = (clock.now - start).secondsDouble
-            precondition(through == datagrams, "every datagram is forwarded")
-            return Double(datagrams) / seconds
-        }
+        let forwardRate = rate(datagrams, "every datagram is forwarded") { forwarding.run(datagrams: datagrams) }
         print("IPv4 forwarding, 84-byte datagrams: \(format(forwardRate / 1e6)) M packets/s")
 
         let forwarding6 = IPv6ForwardingBench()
-        let forward6Rate = median(runs) {
-            let start = clock.now
-            let through = forwarding6.run(packets: datagrams)
-            let seconds = (clock.now - start).secondsDouble
-            precondition(through == datagrams, "every packet is forwarded")
-            return Double(datagrams) / seconds
-        }
+        let forward6Rate = rate(datagrams, "every packet is forwarded") { forwarding6.run(packets: datagrams) }
         print("IPv6 forwarding, 104-byte packets:  \(format(forward6Rate / 1e6)) M packets/s")
 
         for family in [AddressFamily.inet, .inet6] {
             let reassembly = ReassemblyBench(family: family)
             let rounds = 20_000 / scale
-            let reassemblyCost = median(runs) {
-                let start = clock.now
-                let completed = reassembly.run(datagrams: rounds)
-                let seconds = (clock.now - start).secondsDouble
-                precondition(completed == rounds, "every datagram completes")
-                return seconds / Double(rounds) * 1e6
-            }
+            let reassemblyCost = 1e6 / rate(rounds, "every datagram completes") { reassembly.run(datagrams: rounds) }
             let name = family == .inet ? "IPv4" : "IPv6"
             print("\(name) reassembly, 60 KB datagram:    \(format(reassemblyCost)) µs each "
                   + "(\(format(60_000 / reassemblyCost / 1e3)) GB/s)")
@@ -114,13 +84,8 @@ struct BenchCommand: ParsableCommand {
         let pairs = 200_000 / scale
         var socketRates: [Double] = []
         for bind in [false, true] {
-            socketRates.append(median(runs) {
-                let start = clock.now
-                let opened = sockets.run(sockets: pairs, bind: bind)
-                let seconds = (clock.now - start).secondsDouble
-                precondition(opened == pairs && sockets.socketsOutstanding == 0, "every socket is closed")
-                return Double(pairs) / seconds
-            })
+            socketRates.append(rate(pairs, "every socket is opened") { sockets.run(sockets: pairs, bind: bind) })
+            precondition(sockets.socketsOutstanding == 0, "every socket is closed")
         }
         report("WSK WskSocket + WskCloseSocket:",
                "\(format(socketRates[0] / 1e6)) M pairs/s (bound to port 0: \(format(socketRates[1] / 1e6)) M/s)")
@@ -128,13 +93,7 @@ struct BenchCommand: ParsableCommand {
         let wskDatagrams = 500_000 / scale
         for mode in WskDatagramBench.ReceiveMode.allCases {
             let bench = WskDatagramBench(mode: mode)
-            let rate = median(runs) {
-                let start = clock.now
-                let delivered = bench.run(datagrams: wskDatagrams)
-                let seconds = (clock.now - start).secondsDouble
-                precondition(delivered == wskDatagrams, "every datagram is received")
-                return Double(wskDatagrams) / seconds
-            }
+            let rate = rate(wskDatagrams, "every datagram is received") { bench.run(datagrams: wskDatagrams) }
             bench.close()
             precondition(bench.resourcesOutstanding == 0, "closing gives everything back")
             let (label, how) = mode == .event
@@ -157,6 +116,20 @@ struct BenchCommand: ParsableCommand {
     /// One line of the report: the label padded to the figures' column.
     func report(_ label: String, _ figure: String) {
         print(label + String(repeating: " ", count: max(1, 36 - label.count)) + figure)
+    }
+
+    /// Operations per second, the median of `runs` timings of `body`, which
+    /// performs `count` operations and returns how many completed; anything
+    /// short of `count` stops the run with `failure`.
+    func rate(_ count: Int, _ failure: String, _ body: () -> Int) -> Double {
+        let clock = SystemClock()
+        return median(runs) {
+            let start = clock.now
+            let completed = body()
+            let seconds = (clock.now - start).secondsDouble
+            precondition(completed == count, failure)
+            return Double(count) / seconds
+        }
     }
 
     func median(_ runs: Int, _ measure: () -> Double) -> Double {

@@ -43,6 +43,29 @@ private struct RoutedIPv6Network {
     var bobAddress: IPv6Address? { global(bobInterface, in: Self.farPrefix) }
 }
 
+/// alice (2001:db8::a) and bob (2001:db8::b) on one wire, their addresses
+/// through DAD.
+private struct IPv6Link {
+    let sim: Simulation
+    let wire: VirtualWire
+    let alice: SimHost
+    let bob: SimHost
+    let aliceInterface: IPInterface
+    static let bobAddress = IPv6Address("2001:db8::b")!
+
+    init(seed: UInt64, configureBob: (inout TCPIPStack.Configuration) -> Void = { _ in }) {
+        sim = Simulation(seed: seed)
+        wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
+        alice = sim.addHost("alice")
+        bob = sim.addHost("bob", configure: configureBob)
+        aliceInterface = sim.attach(alice, to: wire)
+        let b = sim.attach(bob, to: wire)
+        alice.stack.addAddress(IPv6Address("2001:db8::a")!, prefixLength: 64, to: aliceInterface)
+        bob.stack.addAddress(Self.bobAddress, prefixLength: 64, to: b)
+        sim.run(for: .seconds(5))
+    }
+}
+
 @Suite struct IPv6ScenarioTests {
     func scenario(size: Int = 56, count: Int, seed: UInt64, impairments: WireImpairments) -> PingScenario {
         var s = PingScenario()
@@ -168,16 +191,9 @@ private struct RoutedIPv6Network {
     /// upper-layer confirmation start PROBE, and his answer to the unicast
     /// probe makes him REACHABLE again.
     @Test func neighborUnreachabilityDetectionWalksEveryState() throws {
-        let sim = Simulation(seed: 6)
-        let wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
-        let alice = sim.addHost("alice")
-        let bob = sim.addHost("bob")
-        let a = sim.attach(alice, to: wire)
-        let b = sim.attach(bob, to: wire)
-        let bobAddress = IPv6Address("2001:db8::b")!
-        alice.stack.addAddress(IPv6Address("2001:db8::a")!, prefixLength: 64, to: a)
-        bob.stack.addAddress(bobAddress, prefixLength: 64, to: b)
-        sim.run(for: .seconds(5))
+        let link = IPv6Link(seed: 6)
+        let (sim, alice, a) = (link.sim, link.alice, link.aliceInterface)
+        let bobAddress = IPv6Link.bobAddress
         #expect(alice.stack.sendEchoRequest(to: bobAddress, identifier: 1, sequenceNumber: 1) == .success)
         #expect(a.neighbor(bobAddress)?.state == .incomplete)
         sim.run(for: .milliseconds(50))
@@ -203,16 +219,9 @@ private struct RoutedIPv6Network {
     /// A neighbour that stops answering is probed three times and dropped,
     /// and the next packet to it starts address resolution from scratch.
     @Test func aSilentNeighborIsProbedAndForgotten() throws {
-        let sim = Simulation(seed: 7)
-        let wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
-        let alice = sim.addHost("alice")
-        let bob = sim.addHost("bob")
-        let a = sim.attach(alice, to: wire)
-        let b = sim.attach(bob, to: wire)
-        let bobAddress = IPv6Address("2001:db8::b")!
-        alice.stack.addAddress(IPv6Address("2001:db8::a")!, prefixLength: 64, to: a)
-        bob.stack.addAddress(bobAddress, prefixLength: 64, to: b)
-        sim.run(for: .seconds(5))
+        let link = IPv6Link(seed: 7)
+        let (sim, wire, alice, a) = (link.sim, link.wire, link.alice, link.aliceInterface)
+        let bobAddress = IPv6Link.bobAddress
         alice.stack.sendEchoRequest(to: bobAddress, identifier: 1, sequenceNumber: 1)
         sim.run(for: .seconds(46))
         #expect(a.neighbor(bobAddress)?.state == .stale)
@@ -228,19 +237,12 @@ private struct RoutedIPv6Network {
     /// A flood of first fragments that never complete: the reassembler
     /// holds no more than its limits, whatever arrives.
     @Test func aFloodOfIncompleteFragmentsStaysWithinTheLimits() throws {
-        let sim = Simulation(seed: 8)
-        let wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
-        let alice = sim.addHost("alice")
         var limits = ReassemblyLimits()
         limits.maxDatagrams = 16
         limits.maxBytes = 64 * 1_024
-        let bob = sim.addHost("bob") { $0.reassembly = limits }
-        let a = sim.attach(alice, to: wire)
-        let b = sim.attach(bob, to: wire)
-        let bobAddress = IPv6Address("2001:db8::b")!
-        alice.stack.addAddress(IPv6Address("2001:db8::a")!, prefixLength: 64, to: a)
-        bob.stack.addAddress(bobAddress, prefixLength: 64, to: b)
-        sim.run(for: .seconds(5))
+        let link = IPv6Link(seed: 8) { $0.reassembly = limits }
+        let (sim, wire, alice, bob) = (link.sim, link.wire, link.alice, link.bob)
+        let bobAddress = IPv6Link.bobAddress
         // Each 8 KB ping is six fragments; with the wire losing half of them
         // hardly any datagram completes. The loss starts after address
         // resolution, so Neighbor Discovery is spared.

@@ -247,7 +247,7 @@ private final class CancelRace: Sendable {
 
     private let seed: UInt64
     private let irp = IRP()
-    private let barrier = SpinBarrier(parties: 2)
+    private let barrier = RoundBarrier(parties: 2)
     /// The last round whose meeting point the leading side has passed.
     private let go = Atomic<Int>(-1)
     private let cancellerLeads = Atomic<Bool>(false)
@@ -262,7 +262,7 @@ private final class CancelRace: Sendable {
         for round in 0..<iterations {
             barrier.arriveAndWait()
             meet(round: round, leading: cancellerLeads.load(ordering: .relaxed))
-            spin(cancellerSpins.load(ordering: .relaxed))
+            busyWait(cancellerSpins.load(ordering: .relaxed))
             cancelReturned.store(ioCancelIrp(irp), ordering: .relaxed)
             barrier.arriveAndWait()
         }
@@ -288,7 +288,7 @@ private final class CancelRace: Sendable {
             barrier.arriveAndWait()
             if meetBeforeQueueing {
                 meet(round: round, leading: leading)
-                spin(providerSpins)
+                busyWait(providerSpins)
             }
             let path: Path
             let queued = irp.queueCancellable { irp in
@@ -302,7 +302,7 @@ private final class CancelRace: Sendable {
                 irp.markPending()
                 if !meetBeforeQueueing {
                     meet(round: round, leading: leading)
-                    spin(providerSpins)
+                    busyWait(providerSpins)
                 }
                 if irp.setCancelRoutine(nil) != nil {
                     irp.complete(status: .success, information: round)
@@ -346,44 +346,7 @@ private final class CancelRace: Sendable {
         if leading {
             go.store(round, ordering: .releasing)
         } else {
-            waitUntil { go.load(ordering: .acquiring) == round }
+            pollUntil { go.load(ordering: .acquiring) == round }
         }
-    }
-
-    /// Busy-waits `count` atomic increments: a delay the optimiser cannot drop.
-    private func spin(_ count: Int) {
-        let sink = Atomic<Int>(0)
-        for _ in 0..<count { sink.wrappingAdd(1, ordering: .relaxed) }
-    }
-}
-
-/// A reusable barrier for a fixed number of threads, built on atomics so the
-/// threads leave it within a few instructions of each other.
-private final class SpinBarrier: Sendable {
-    private let parties: Int
-    private let arrived = Atomic<Int>(0)
-    private let generation = Atomic<Int>(0)
-
-    init(parties: Int) { self.parties = parties }
-
-    func arriveAndWait() {
-        let current = generation.load(ordering: .acquiring)
-        if arrived.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == parties {
-            arrived.store(0, ordering: .relaxed)
-            generation.wrappingAdd(1, ordering: .releasing)
-        } else {
-            waitUntil { generation.load(ordering: .acquiring) != current }
-        }
-    }
-}
-
-/// Polls `condition` until it holds; after a burst of polls it yields the
-/// CPU between polls, so waiting still makes progress with more runnable
-/// threads than cores.
-private func waitUntil(_ condition: () -> Bool) {
-    var polls = 0
-    while !condition() {
-        polls += 1
-        if polls > 1_000 { sched_yield() }
     }
 }

@@ -8,16 +8,11 @@ import TCPIP
 /// What is measured is the router: parse, route, copy once, resolve, send.
 public final class ForwardingBench {
     public let simulation = Simulation(seed: 3)
-    let injectorNdis = Ndis()
-    let injector: FrameSinkProtocol
-    let pool: NetBufferPool
+    let injector: FrameInjector
     let bob: SimHost
-    var template: [UInt8]
-    let batch: Int
 
     /// A bench injecting `payloadLength`-byte datagrams in chains of `batch`.
     public init(payloadLength: Int = 64, batch: Int = 32) {
-        self.batch = batch
         let near = simulation.addWire(WireImpairments())
         let far = simulation.addWire(WireImpairments())
         let router = simulation.addHost("router") {
@@ -28,13 +23,7 @@ public final class ForwardingBench {
         simulation.attach(router, to: near, address: IPv4Address(192, 0, 2, 254), prefixLength: 24)
         simulation.attach(router, to: far, address: IPv4Address(198, 51, 100, 254), prefixLength: 24)
         simulation.attach(bob, to: far, address: IPv4Address(198, 51, 100, 2), prefixLength: 24)
-        injector = FrameSinkProtocol.register(in: injectorNdis)
-        _ = injectorNdis.loadDriver(name: "vwire", entry: VirtualWireMiniport.driverEntry)
-        let injectorMAC = MACAddress(0x02, 0, 0, 0, 0x99, 1)
-        _ = injectorNdis.startAdapter(driver: injectorNdis.miniportDrivers[0], name: "injector",
-                                      allocatedResources: near.makePort(mac: injectorMAC),
-                                      configuration: ["ReceiveBuffers": "256"])
-        pool = NetBufferPool(name: "injector-tx", capacity: batch * 2, slotSize: 2048, headroom: 64)
+        injector = FrameInjector(on: near, batch: batch)
         let routerMAC = router.adapters[0].generalAttributes!.currentMacAddress
         // Ethernet to the router, IPv4 192.0.2.1 → bob, TTL 64, protocol 253 (nobody's): bob only counts it.
         let total = 20 + payloadLength
@@ -43,7 +32,8 @@ public final class ForwardingBench {
         let sum = ip.withUnsafeBytes { InternetChecksum.checksum($0) }
         ip[10] = UInt8(sum >> 8)
         ip[11] = UInt8(sum & 0xFF)
-        template = routerMAC.bytes + injectorMAC.bytes + [0x08, 0x00] + ip + [UInt8](repeating: 0x5A, count: payloadLength)
+        injector.template = routerMAC.bytes + injector.macAddress.bytes + [0x08, 0x00] + ip
+            + [UInt8](repeating: 0x5A, count: payloadLength)
         // Let the router learn bob's MAC before anything is measured.
         run(datagrams: batch)
     }
@@ -52,20 +42,7 @@ public final class ForwardingBench {
     @discardableResult
     public func run(datagrams: Int) -> Int {
         let before = bob.stack.statistics.ipv4.received
-        var left = datagrams
-        while left > 0 {
-            let n = min(batch, left)
-            var chain = NetBufferListChain()
-            for _ in 0..<n {
-                guard let list = pool.allocate(length: template.count) else { break }
-                template.withUnsafeBytes { list.firstNetBuffer.data.copyBytes($0, at: 0) }
-                chain.append(list)
-            }
-            guard let head = chain.take() else { break }
-            injector.binding?.sendNetBufferLists(head)
-            simulation.run(until: simulation.clock.now)
-            left -= n
-        }
+        injector.inject(datagrams, through: simulation)
         return Int(bob.stack.statistics.ipv4.received - before)
     }
 }

@@ -16,19 +16,14 @@ import TCPIP
 /// attempt for every packet.
 public final class IPv6ForwardingBench {
     public let simulation = Simulation(seed: 3)
-    let injectorNdis = Ndis()
-    let injector: FrameSinkProtocol
-    let pool: NetBufferPool
+    let injector: FrameInjector
     let bob: SimHost
-    var template: [UInt8]
-    let batch: Int
     /// The hop limit the injected packets carry; the router must deliver them to bob one lower.
     public static let hopLimit: UInt8 = 64
 
     /// A bench injecting packets with a `payloadLength`-byte ICMPv6 message in chains of `batch`.
     public init(payloadLength: Int = 64, batch: Int = 32) {
         precondition(payloadLength >= ICMPv6Message.headerLength, "the payload holds an ICMPv6 header")
-        self.batch = batch
         // Addresses usable as soon as they are added, and no solicitations
         // of routers: nothing but the measured packets and the one
         // resolution of bob's address crosses the wires.
@@ -51,13 +46,7 @@ public final class IPv6ForwardingBench {
         router.stack.addAddress(IPv6Address("2001:db8:1::1")!, prefixLength: 64, to: routerNear)
         router.stack.addAddress(IPv6Address("2001:db8:2::1")!, prefixLength: 64, to: routerFar)
         bob.stack.addAddress(bobAddress, prefixLength: 64, to: bobInterface)
-        injector = FrameSinkProtocol.register(in: injectorNdis)
-        _ = injectorNdis.loadDriver(name: "vwire", entry: VirtualWireMiniport.driverEntry)
-        let injectorMAC = MACAddress(0x02, 0, 0, 0, 0x99, 1)
-        _ = injectorNdis.startAdapter(driver: injectorNdis.miniportDrivers[0], name: "injector",
-                                      allocatedResources: near.makePort(mac: injectorMAC),
-                                      configuration: ["ReceiveBuffers": "256"])
-        pool = NetBufferPool(name: "injector-tx", capacity: batch * 2, slotSize: 2048, headroom: 64)
+        injector = FrameInjector(on: near, batch: batch)
         let routerMAC = router.adapters[0].generalAttributes!.currentMacAddress
         // Ethernet to the router, IPv6 2001:db8:1::2 → bob, an Echo Reply with a valid checksum.
         var ip = [UInt8](repeating: 0x5A, count: IPv6Header.length + payloadLength)
@@ -68,7 +57,7 @@ public final class IPv6ForwardingBench {
                                    identifier: 7, sequenceNumber: 1, source: IPv6Address("2001:db8:1::2")!,
                                    destination: bobAddress)
         }
-        template = routerMAC.bytes + injectorMAC.bytes + [0x86, 0xDD] + ip
+        injector.template = routerMAC.bytes + injector.macAddress.bytes + [0x86, 0xDD] + ip
         // One packet first: it waits while the router resolves bob by
         // Neighbor Discovery, which leaves the entry REACHABLE, so every
         // measured packet goes straight out. Virtual time never advances
@@ -82,26 +71,13 @@ public final class IPv6ForwardingBench {
     @discardableResult
     public func run(packets: Int) -> Int {
         let before = bob.stack.statistics.icmpv6.echoRepliesIn
-        var left = packets
-        while left > 0 {
-            let n = min(batch, left)
-            var chain = NetBufferListChain()
-            for _ in 0..<n {
-                guard let list = pool.allocate(length: template.count) else { break }
-                template.withUnsafeBytes { list.firstNetBuffer.data.copyBytes($0, at: 0) }
-                chain.append(list)
-            }
-            guard let head = chain.take() else { break }
-            injector.binding?.sendNetBufferLists(head)
-            simulation.run(until: simulation.clock.now)
-            left -= n
-        }
+        injector.inject(packets, through: simulation)
         return Int(bob.stack.statistics.icmpv6.echoRepliesIn - before)
     }
 
     /// Buffers not back in their pools: the injector's and every simulated
     /// host's (zero between runs, or something leaked or is stuck in a queue).
     public var buffersOutstanding: Int {
-        pool.outstanding + simulation.buffersOutstanding
+        injector.pool.outstanding + simulation.buffersOutstanding
     }
 }

@@ -29,6 +29,8 @@ public final class Engine: @unchecked Sendable {
     let submissions = SubmissionStack()
     let stopping = Atomic<Bool>(false)
     var miniports: [PolledMiniport] = []
+    /// epoll_wait's output, made once rather than on every wait.
+    var events = [epoll_event](repeating: epoll_event(), count: 16)
 
     /// An engine for `stack`, which it owns from now on: no other thread
     /// may touch the stack except through `submit`.
@@ -112,7 +114,6 @@ public final class Engine: @unchecked Sendable {
         busy = drainAll() || busy
         guard !busy, !isStopping else { return }
         statistics.waits &+= 1
-        var events = [epoll_event](repeating: epoll_event(), count: 16)
         let ready = epoll_wait(epollDescriptor, &events, Int32(events.count), waitTimeout())
         if ready > 0 {
             var count: UInt64 = 0

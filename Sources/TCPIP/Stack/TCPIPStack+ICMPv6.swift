@@ -93,14 +93,13 @@ extension TCPIPStack {
         let length = ICMPv6Message.headerLength + payloadLength
         guard payloadLength >= 0, length <= Int(UInt16.max) else { return .invalidParameter }
         guard !destination.isUnspecified, !destination.isLoopback else { return .invalidParameter }
+        guard let (outgoing, _) = ipv6NextHop(to: destination, scope: interface) else { return .networkUnreachable }
+        guard let source = selectSourceAddress(for: destination, outgoing: outgoing) else {
+            return .invalidAddressComponent
+        }
         guard let list = allocateUpperLayer(length: length, network: IPv6Header.length) else {
             statistics.ipv6.noBuffer &+= 1
             return .insufficientResources
-        }
-        guard let (outgoing, _) = ipv6NextHop(to: destination, scope: interface),
-              let source = selectSourceAddress(for: destination, outgoing: outgoing) else {
-            list.owningPool.free(list)
-            return ipv6NextHop(to: destination, scope: interface) == nil ? .networkUnreachable : .invalidAddressComponent
         }
         let data = list.firstNetBuffer.data
         var i = ICMPv6Message.headerLength

@@ -322,7 +322,6 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
     // MARK: - UDPReceiver
 
     public func udpDatagramArrived(_ datagram: UDPIndication) {
-        let remote = datagram.remote.socketAddress(for: addressFamily)
         if let receive = nextReceive() {
             let copied = fill(receive, payload: datagram.payload, remote: datagram.remote,
                               broadcast: datagram.isBroadcast, multicast: datagram.isMulticast)
@@ -331,7 +330,7 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
         }
         if eventEnabled, queueHead == queue.count, let event = dispatch?.receiveFromEvent {
             let indication = takeIndication()
-            indication.aim(at: datagram.payload, remote: remote)
+            indication.aim(at: datagram.payload, remote: datagram.remote.socketAddress(for: addressFamily))
             let status = event(socketContext, flags(broadcast: datagram.isBroadcast, multicast: datagram.isMulticast),
                                indication)
             switch status {
