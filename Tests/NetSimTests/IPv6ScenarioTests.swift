@@ -8,7 +8,7 @@ import Testing
 /// alice — near (2001:db8:1::/64) — router — far (2001:db8:2::/64) — bob, the
 /// router advertising both prefixes and the hosts configuring themselves.
 private struct RoutedIPv6Network {
-    let sim = Simulation(seed: 31)
+    let sim: Simulation
     let alice: SimHost
     let router: SimHost
     let bob: SimHost
@@ -17,7 +17,9 @@ private struct RoutedIPv6Network {
     static let nearPrefix = IPv6Prefix("2001:db8:1::/64")!
     static let farPrefix = IPv6Prefix("2001:db8:2::/64")!
 
-    init(farMTU: Int = 1500) {
+    init(farMTU: Int = 1500, capture: CaptureSink? = nil) throws {
+        sim = try capture.map { sink throws(CaptureError) in try Simulation(seed: 31, captureSink: sink) }
+            ?? Simulation(seed: 31)
         let near = sim.addWire(WireImpairments(delay: .milliseconds(1)))
         let far = sim.addWire(WireImpairments(delay: .milliseconds(1), mtu: farMTU))
         alice = sim.addHost("alice")
@@ -53,8 +55,10 @@ private struct IPv6Link {
     let aliceInterface: IPInterface
     static let bobAddress = IPv6Address("2001:db8::b")!
 
-    init(seed: UInt64, configureBob: (inout TCPIPStack.Configuration) -> Void = { _ in }) {
-        sim = Simulation(seed: seed)
+    init(seed: UInt64, capture: CaptureSink? = nil,
+         configureBob: (inout TCPIPStack.Configuration) -> Void = { _ in }) throws {
+        sim = try capture.map { sink throws(CaptureError) in try Simulation(seed: seed, captureSink: sink) }
+            ?? Simulation(seed: seed)
         wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
         alice = sim.addHost("alice")
         bob = sim.addHost("bob", configure: configureBob)
@@ -134,7 +138,11 @@ private struct IPv6Link {
     /// answered with Packet Too Big, alice lowers her path MTU to bob, and
     /// her next packets go out in fragments that fit and get through.
     @Test func packetTooBigFromARouterLowersThePathMTU() throws {
-        let net = RoutedIPv6Network(farMTU: 1_280)
+        try packetTooBigScenario(capture: nil)
+    }
+
+    func packetTooBigScenario(capture: CaptureSink?) throws {
+        let net = try RoutedIPv6Network(farMTU: 1_280, capture: capture)
         #expect(net.aliceAddress != nil)
         let bob = try #require(net.bobAddress)
         var replies: [EchoReply] = []
@@ -157,12 +165,18 @@ private struct IPv6Link {
         #expect(replies.first?.timeToLive == 63)
         net.sim.run(for: .seconds(30))
         #expect(net.sim.buffersOutstanding == 0)
+        try net.sim.finishCapture()
     }
 
     /// Two hosts told to use the same address: the second one's DAD probe
     /// meets the first one's defence, and the address is never used there.
     @Test func duplicateAddressDetectionFindsTheOwner() throws {
-        let sim = Simulation(seed: 5)
+        try duplicateAddressScenario(capture: nil)
+    }
+
+    func duplicateAddressScenario(capture: CaptureSink?) throws {
+        let sim = try capture.map { sink throws(CaptureError) in try Simulation(seed: 5, captureSink: sink) }
+            ?? Simulation(seed: 5)
         let wire = sim.addWire(WireImpairments(delay: .milliseconds(1)))
         let alice = sim.addHost("alice")
         let bob = sim.addHost("bob")
@@ -183,6 +197,7 @@ private struct IPv6Link {
         // The loser cannot send from it: selection skips a duplicate.
         #expect(bob.stack.selectSourceAddress(for: IPv6Address("2001:db8::9")!, outgoing: b) != shared)
         #expect(sim.buffersOutstanding == 0)
+        try sim.finishCapture()
     }
 
     /// Neighbor Unreachability Detection, state by state (RFC 4861 §7.3):
@@ -191,7 +206,11 @@ private struct IPv6Link {
     /// upper-layer confirmation start PROBE, and his answer to the unicast
     /// probe makes him REACHABLE again.
     @Test func neighborUnreachabilityDetectionWalksEveryState() throws {
-        let link = IPv6Link(seed: 6)
+        try neighborUnreachabilityScenario(capture: nil)
+    }
+
+    func neighborUnreachabilityScenario(capture: CaptureSink?) throws {
+        let link = try IPv6Link(seed: 6, capture: capture)
         let (sim, alice, a) = (link.sim, link.alice, link.aliceInterface)
         let bobAddress = IPv6Link.bobAddress
         #expect(alice.stack.sendEchoRequest(to: bobAddress, identifier: 1, sequenceNumber: 1) == .success)
@@ -214,12 +233,13 @@ private struct IPv6Link {
         #expect(a.neighborCacheStatistics.toProbe == 1)
         #expect(a.neighborCacheStatistics.toDelay == 1)
         #expect(sim.buffersOutstanding == 0)
+        try sim.finishCapture()
     }
 
     /// A neighbour that stops answering is probed three times and dropped,
     /// and the next packet to it starts address resolution from scratch.
     @Test func aSilentNeighborIsProbedAndForgotten() throws {
-        let link = IPv6Link(seed: 7)
+        let link = try IPv6Link(seed: 7)
         let (sim, wire, alice, a) = (link.sim, link.wire, link.alice, link.aliceInterface)
         let bobAddress = IPv6Link.bobAddress
         alice.stack.sendEchoRequest(to: bobAddress, identifier: 1, sequenceNumber: 1)
@@ -237,10 +257,14 @@ private struct IPv6Link {
     /// A flood of first fragments that never complete: the reassembler
     /// holds no more than its limits, whatever arrives.
     @Test func aFloodOfIncompleteFragmentsStaysWithinTheLimits() throws {
+        try fragmentFloodScenario(capture: nil)
+    }
+
+    func fragmentFloodScenario(capture: CaptureSink?) throws {
         var limits = ReassemblyLimits()
         limits.maxDatagrams = 16
         limits.maxBytes = 64 * 1_024
-        let link = IPv6Link(seed: 8) { $0.reassembly = limits }
+        let link = try IPv6Link(seed: 8, capture: capture) { $0.reassembly = limits }
         let (sim, wire, alice, bob) = (link.sim, link.wire, link.alice, link.bob)
         let bobAddress = IPv6Link.bobAddress
         // Each 8 KB ping is six fragments; with the wire losing half of them
@@ -264,6 +288,31 @@ private struct IPv6Link {
         sim.run(for: .seconds(70))
         #expect(bob.stack.reassembler.datagramsInProgress == 0)
         #expect(sim.buffersOutstanding == 0)
+        try sim.finishCapture()
+    }
+
+    /// The captures of the router, DAD, NUD and fragment-flood scenarios
+    /// dissect cleanly too, each showing the messages it is about.
+    @Test(.enabled(if: Wireshark.tshark != nil || Wireshark.isCI, "tshark is not installed"))
+    func everyIPv6ScenarioReadsCleanlyInTshark() throws {
+        let tshark = try #require(Wireshark.tshark, "CI must install tshark")
+        let directory = try ScratchDirectory(prefix: "netkernel-ipv6-scenarios")
+        let scenarios: [(String, (CaptureSink?) throws -> Void, [String])] = [
+            ("pmtu", packetTooBigScenario, ["Packet Too Big", "Router Advertisement", "Fragment Header"]),
+            ("dad", duplicateAddressScenario, ["Neighbor Solicitation", "Neighbor Advertisement"]),
+            ("nud", neighborUnreachabilityScenario, ["Neighbor Solicitation", "Echo (ping) reply"]),
+            ("flood", fragmentFloodScenario, ["Fragment Header", "Time Exceeded"]),
+        ]
+        for (name, run, expected) in scenarios {
+            let path = directory.path("\(name).pcapng")
+            try run(try FileCaptureSink(path: path))
+            let output = try Wireshark.run(tshark, ["-r", path, "-V"], in: directory)
+            #expect(output.status == 0, "\(name)")
+            for text in expected { #expect(output.stdout.contains(text), "\(name): no \(text)") }
+            for warning in ["Malformed", "Bad checksum", "[Expert Info (Error"] {
+                #expect(!output.stdout.contains(warning), "\(name): tshark reported \(warning)")
+            }
+        }
     }
 
     /// Every frame of an IPv6 run — NDP, DAD, RS/RA, fragmented echoes —
