@@ -11,7 +11,6 @@ public struct TCPSACKBlocks: Hashable, Sendable, RandomAccessCollection {
     public private(set) var count: Int
 
     /// No blocks.
-    @inlinable
     public init() {
         let empty = TCPSACKBlock(start: TCPSeq(0), end: TCPSeq(0))
         storage = (empty, empty, empty, empty)
