@@ -94,6 +94,20 @@ extension TCPIPStack {
             let after = pathMTUs.lower(to: quotedDestination, mtu: advertised, linkMTU: linkMTU, now: now)
             if after < before { statistics.icmpv4.pathMTUUpdates &+= 1 }
         }
+        if message.type == .destinationUnreachable && quoted[9] == IPProtocol.tcp.rawValue {
+            let status: NTStatus?
+            switch message.code {
+            case 2, 3: status = .connectionRefused
+            case 4: status = nil
+            case 0: status = .networkUnreachable
+            default: status = .hostUnreachable
+            }
+            tcpErrorArrived(status, pathMTUChanged: message.code == 4,
+                            quotedSource: TransportAddress(quotedSource, port: quoted.loadBigEndianUInt16(at: headerLength)),
+                            quotedDestination: TransportAddress(quotedDestination,
+                                                                port: quoted.loadBigEndianUInt16(at: headerLength + 2)),
+                            quotedSequence: TCPSeq(quoted.loadBigEndianUInt32(at: headerLength + 4)))
+        }
         if message.type == .destinationUnreachable && quoted[9] == IPProtocol.udp.rawValue {
             let status: NTStatus
             switch message.code {

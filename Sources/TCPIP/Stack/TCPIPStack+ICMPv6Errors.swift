@@ -110,8 +110,27 @@ extension TCPIPStack {
             let after = ipv6PathMTUs.lower(to: quotedDestination, mtu: advertised, linkMTU: linkMTU, now: now)
             if after < before { statistics.icmpv6.pathMTUUpdates &+= 1 }
         }
-        // A datagram this stack sent carries no extension headers, so its
-        // UDP header follows the fixed one.
+        // A packet this stack sent carries no extension headers, so its
+        // TCP or UDP header follows the fixed one.
+        if (message.type == .destinationUnreachable || message.type == .packetTooBig)
+            && quoted[6] == IPProtocol.tcp.rawValue && quoted.count >= IPv6Header.length + 8 {
+            let status: NTStatus?
+            if message.type == .packetTooBig {
+                status = nil
+            } else {
+                switch message.code {
+                case ICMPv6Message.DestinationUnreachableCode.noRoute: status = .networkUnreachable
+                case ICMPv6Message.DestinationUnreachableCode.portUnreachable: status = .connectionRefused
+                default: status = .hostUnreachable
+                }
+            }
+            tcpErrorArrived(status, pathMTUChanged: message.type == .packetTooBig,
+                            quotedSource: TransportAddress(address: quotedSource,
+                                                           port: quoted.loadBigEndianUInt16(at: IPv6Header.length)),
+                            quotedDestination: TransportAddress(address: quotedDestination,
+                                                                port: quoted.loadBigEndianUInt16(at: IPv6Header.length + 2)),
+                            quotedSequence: TCPSeq(quoted.loadBigEndianUInt32(at: IPv6Header.length + 4)))
+        }
         if message.type == .destinationUnreachable && quoted[6] == IPProtocol.udp.rawValue
             && quoted.count >= IPv6Header.length + UDPHeader.length {
             let status: NTStatus

@@ -120,6 +120,9 @@ extension TCPIPStack {
         case .udp:
             statistics.ipv4.delivered &+= 1
             udpInput(header, on: interface, toGroup: toGroup)
+        case .tcp:
+            statistics.ipv4.delivered &+= 1
+            tcpInput(header, on: interface, toGroup: toGroup)
         default:
             statistics.ipv4.unknownProtocol &+= 1
             sendICMPv4Error(.destinationUnreachable, code: 2, about: header, on: interface, toGroup: toGroup)

@@ -97,6 +97,8 @@ extension TCPIPStack {
             icmpv6Input(header, message: chain.upperLayerBytes, on: interface, toGroup: toGroup)
         case .udp:
             udpInput(header, chain: chain, on: interface, toGroup: toGroup)
+        case .tcp:
+            tcpInput(header, chain: chain, on: interface, toGroup: toGroup)
         default:
             // No Next Header: nothing to deliver, and nothing wrong.
             break

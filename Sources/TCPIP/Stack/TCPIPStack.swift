@@ -41,6 +41,8 @@ public final class TCPIPStack {
         public var reassembly = ReassemblyLimits()
         /// IPv6, Neighbor Discovery and autoconfiguration settings.
         public var ipv6 = IPv6Configuration()
+        /// TCP settings.
+        public var tcp = TCPConfiguration()
 
         public init(seed: UInt64) { self.seed = seed }
     }
@@ -69,6 +71,15 @@ public final class TCPIPStack {
     /// UDP endpoints by local address and port, both families.
     public internal(set) var udpEndpoints = TransportEndpointTable<any UDPReceiver>()
     var receiveContext: ReceiveContext?
+    /// TCP sockets holding addresses (bound and listening), both families.
+    var tcpEndpoints = TransportEndpointTable<TCPEndpoint>()
+    /// TCP connections by 4-tuple.
+    var tcpConnections: [TCPConnectionKey: TCPConnection] = [:]
+    var nextTCPConnectionID: UInt32 = 1
+    var tcpISN: TCPInitialSequenceNumbers
+    var tcpCookies: TCPSYNCookies
+    var challengeACKWindowStart = Instant.zero
+    var challengeACKsInWindow = 0
     /// Path MTUs learnt from ICMP "fragmentation needed".
     public internal(set) var pathMTUs: PathMTUCache
     /// Path MTUs learnt from ICMPv6 "packet too big".
@@ -108,6 +119,8 @@ public final class TCPIPStack {
         let key = configuration.ipv6.secretKey ?? (generator.next(), generator.next())
         random = generator
         stableIdentifiers = StableInterfaceIdentifierGenerator(k0: key.0, k1: key.1)
+        tcpISN = TCPInitialSequenceNumbers(k0: random.next(), k1: random.next())
+        tcpCookies = TCPSYNCookies(k0: random.next(), k1: random.next())
         reassembler = Reassembler(limits: configuration.reassembly)
         largePool = NetBufferPool(name: "tcpip-large", capacity: configuration.largeBuffers,
                                   slotSize: IPv4Header.maximumDatagram + IPv6Header.length + configuration.headroom + 64,
@@ -240,6 +253,7 @@ public final class TCPIPStack {
             case .routerSolicitation(let index): routerSolicitationTimerFired(index)
             case .routerAdvertisement(let index): routerAdvertisementTimerFired(index)
             case .ipv6Lifetimes: ipv6LifetimesTimerFired()
+            case .tcp(let connection): connection.timerFired()
             }
         }
         for interface in interfaces {

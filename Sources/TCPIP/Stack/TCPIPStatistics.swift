@@ -131,4 +131,6 @@ public struct TCPIPStatistics: Sendable, Equatable {
     public var icmpv6 = ICMPv6Statistics()
     public var ndp = NDPStatistics()
     public var udp = UDPStatistics()
+    /// TCP.
+    public var tcp = TCPStatistics()
 }

@@ -14,4 +14,6 @@ enum TCPIPTimer {
     case routerAdvertisement(interface: UInt32)
     /// The earliest IPv6 address or route lifetime.
     case ipv6Lifetimes
+    /// A TCP connection's earliest deadline (it keeps its own several timers behind this one).
+    case tcp(TCPConnection)
 }

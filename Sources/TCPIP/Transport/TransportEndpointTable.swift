@@ -102,6 +102,9 @@ public struct TransportEndpointTable<Owner> {
         return nil
     }
 
+    /// Whether no socket at all holds `port`.
+    public func isUnused(port: UInt16) -> Bool { byPort[port] == nil }
+
     /// The socket a unicast datagram to `local` from `remote` is for, or nil
     /// when no socket takes it (the caller answers port unreachable).
     public func lookup(local: TransportAddress, remote: TransportAddress) -> Owner? {
