@@ -69,7 +69,7 @@ extension TCPIPStack {
     /// The upper layers that have a handler; any other ends in a Parameter
     /// Problem, code 1 (RFC 8200 §4), the IPv6 protocol unreachable.
     func isRecognizedUpperLayer(_ protocolNumber: IPProtocol) -> Bool {
-        protocolNumber == .icmpv6 || protocolNumber == .udp
+        protocolNumber == .icmpv6 || protocolNumber == .udp || protocolNumber == .tcp
     }
 
     /// A packet whose header chain said no: dropped, with the Parameter
