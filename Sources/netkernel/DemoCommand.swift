@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
     var interval = 1000.0
 
     @Option(help: "ICMP data bytes per request (8 carry the send time).")
-    var size = 56
+    var pingSize = 56
 
     @Option(help: "Seed of the run: one seed, one run, byte for byte.")
     var seed: UInt64 = 1
@@ -46,6 +46,18 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "UDP datagrams alice sends to bob's WSK echo service over each family afterwards (0 for none).")
     var udpCount = 20
 
+    @Option(help: "Bytes alice sends bob over TCP afterwards (suffix K, M or G; 0 for no transfer).")
+    var size = "16M"
+
+    @Option(help: "TCP congestion control for the transfer: cubic or newreno.")
+    var congestion = "cubic"
+
+    @Option(help: "Write the TCP sender's trace (time, snd.una, snd.nxt, cwnd, ssthresh, srtt, rto, flight, rwnd) as CSV.")
+    var trace: String?
+
+    @Option(help: "Draw the TCP transfer's time-sequence graph with cwnd as SVG.")
+    var plot: String?
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
         guard (0...1_000_000).contains(udpCount) else { throw ValidationError("--udp-count must be between 0 and 1000000") }
@@ -53,14 +65,22 @@ struct DemoCommand: ParsableCommand {
         guard delay >= 0, jitter >= 0 else { throw ValidationError("--delay and --jitter must not be negative") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
         let largest = ipv6 ? 65_527 : 65_507
-        guard (0...largest).contains(size) else { throw ValidationError("--size must be between 0 and \(largest)") }
+        guard (0...largest).contains(pingSize) else {
+            throw ValidationError("--ping-size must be between 0 and \(largest)")
+        }
+        guard let bytes = Self.byteCount(size), bytes <= 1 << 32 else {
+            throw ValidationError("--size must be a byte count such as 1048576, 512K or 16M (at most 4G)")
+        }
+        guard Self.congestionAlgorithm(congestion) != nil else {
+            throw ValidationError("--congestion must be cubic or newreno")
+        }
     }
 
     func run() throws {
         var scenario = PingScenario()
         scenario.count = count
         scenario.interval = .nanoseconds(Int64(interval * 1_000_000))
-        scenario.payloadLength = size
+        scenario.payloadLength = pingSize
         scenario.seed = seed
         scenario.ipv6 = ipv6
         scenario.impairments = WireImpairments(loss: loss, delay: .nanoseconds(Int64(delay * 1_000_000)),
@@ -79,7 +99,7 @@ struct DemoCommand: ParsableCommand {
         do {
             result = try scenario.run(captureSink: sink, onReady: { from, to in
                 target = "\(to)"
-                print("PING \(to) from \(from): \(size) data bytes (\(wireText))")
+                print("PING \(to) from \(from): \(pingSize) data bytes (\(wireText))")
             }, onEvent: { event in
                 switch event {
                 case let .reply(sequence, bytes, ttl, roundTrip):
@@ -108,6 +128,7 @@ struct DemoCommand: ParsableCommand {
         }
         if let pcap { print("capture: \(pcap)") }
         if udpCount > 0 { try runUDPExchange(impairments: scenario.impairments) }
+        if let bytes = Self.byteCount(size), bytes > 0 { try runTCPTransfer(bytes: bytes, impairments: scenario.impairments) }
         if stats {
             let wire = result.wire
             print("")
