@@ -631,17 +631,14 @@ import NetCore
     }
 
     @Test func everyMalformationHasACause() {
-        var seen: Set<String> = []
         let causes: [[UInt8]] = [
             Array(Self.syn[0..<19]),
             Self.resummed(Array(Self.syn[0..<36])),
             Self.withChecksum(Self.syn, 0xF4B5),
             Self.resummed(Array(Self.syn[0..<36]) + [0x01, 0x01, 0x01, 0x03]),
         ]
-        for cause in causes {
-            if let malformation = Self.malformation(cause, Self.v4A, Self.v4B) { seen.insert("\(malformation)") }
-        }
-        #expect(seen == Set(TCPHeader.Malformation.allCases.map { "\($0)" }))
+        let seen = causes.map { Self.malformation($0, Self.v4A, Self.v4B) }
+        #expect(seen == TCPHeader.Malformation.allCases.map { $0 })
     }
 
     @Test func everySingleBitErrorIsRejected() {

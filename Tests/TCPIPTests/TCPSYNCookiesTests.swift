@@ -69,7 +69,7 @@ import NetCore
     }
 
     @Test func mssRoundsDownToTheTable() {
-        for (offered, carried) in [(1459, 1460 - 1460 + 1452), (1461, 1460), (1220, 1220), (1299, 1220),
+        for (offered, carried) in [(1459, 1452), (1461, 1460), (1220, 1220), (1299, 1220),
                                    (9000, 8960), (65535, 8960), (4311, 1460), (537, 536), (536, 536),
                                    (535, 536), (0, 536)] as [(UInt16, UInt16)] {
             let parameters = TCPSYNCookieParameters(maximumSegmentSize: offered, windowScale: 2, sackPermitted: true)

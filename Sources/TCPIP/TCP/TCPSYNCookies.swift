@@ -19,7 +19,10 @@ import NetCore
 /// The two counter bits tell the decoder which of the three acceptable
 /// periods (the current and the two before) the cookie claims, so checking
 /// an ACK costs one hash; an attacker guessing a cookie for a given 4-tuple
-/// and SYN sequence number succeeds with probability 2⁻²² per try.
+/// and SYN sequence number succeeds with probability 2⁻²² per try. A cookie
+/// lives between 128 and 192 s, depending on where in its period it was
+/// made — far longer than a handshake's round trip, short enough that a
+/// captured cookie is soon useless.
 public struct TCPSYNCookies: Sendable {
     /// SipHash-2-4 already keyed with the secret: copying it starts a hash.
     @usableFromInline let keyed: SipHash24

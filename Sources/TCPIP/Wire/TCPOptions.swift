@@ -43,7 +43,6 @@ public struct TCPOptions: Hashable, Sendable {
     @usableFromInline static let maximumLength = 40
 
     /// Option kinds (RFC 9293 §3.2, IANA "TCP Option Kind Numbers").
-    @usableFromInline
     enum Kind {
         static let endOfOptionList: UInt8 = 0
         static let noOperation: UInt8 = 1
