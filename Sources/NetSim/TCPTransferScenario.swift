@@ -51,6 +51,8 @@ public struct TCPTransferScenario {
     public var limit: Duration = .seconds(600)
     /// Stack settings for both hosts (congestion control, SACK, timestamps…).
     public var tcp = TCPConfiguration()
+    /// Alice's TCP data frames (counted from 0, retransmissions included) the wire drops, exactly.
+    public var dropDataFrames: Set<Int> = []
     /// Receives every trace sample of alice's connection.
     public var tracer: ((TCPTraceSample) -> Void)?
     public static let aliceV4 = IPv4Address(192, 0, 2, 1)
@@ -76,6 +78,16 @@ public struct TCPTransferScenario {
         sim.run(for: .seconds(3))
         let before = wire.statistics
         wire.impairments = impairments
+        if !dropDataFrames.isEmpty {
+            let drops = dropDataFrames
+            var dataFrames = 0
+            let aliceMAC = a.macAddress
+            wire.dropFilter = { frame in
+                guard MACAddress(bytes: frame.slice(6, 6)) == aliceMAC, Self.tcpPayloadLength(frame) > 0 else { return false }
+                defer { dataFrames += 1 }
+                return drops.contains(dataFrames)
+            }
+        }
 
         let pattern = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { pattern.deallocate() }
@@ -130,6 +142,24 @@ public struct TCPTransferScenario {
             senderStatistics: alice.stack.statistics.tcp, receiverStatistics: bob.stack.statistics.tcp,
             wire: wire.statistics.subtracting(before), buffersOutstanding: sim.buffersOutstanding,
             finished: finished)
+    }
+}
+
+extension TCPTransferScenario {
+    /// The TCP payload bytes an Ethernet frame carries (0 for anything else).
+    static func tcpPayloadLength(_ frame: UnsafeRawBufferPointer) -> Int {
+        guard frame.count >= 14 else { return 0 }
+        let etherType = frame.loadBigEndianUInt16(at: 12)
+        if etherType == 0x0800, frame.count >= 34, frame[23] == 6 {
+            let ipHeader = Int(frame[14] & 0x0F) * 4
+            let total = Int(frame.loadBigEndianUInt16(at: 16))
+            guard frame.count >= 14 + ipHeader + 13 else { return 0 }
+            return total - ipHeader - Int(frame[14 + ipHeader + 12] >> 4) * 4
+        }
+        if etherType == 0x86DD, frame.count >= 54 + 13, frame[20] == 6 {
+            return Int(frame.loadBigEndianUInt16(at: 18)) - Int(frame[54 + 12] >> 4) * 4
+        }
+        return 0
     }
 }
 

@@ -13,6 +13,9 @@ public final class VirtualWire {
     public let clock: NetClock
     /// The impairments in force; changeable between frames.
     public var impairments: WireImpairments
+    /// Drops every frame it returns true for, before the impairments: for
+    /// scenarios that need exact losses (this segment, not a random one). Counted as lost.
+    public var dropFilter: ((UnsafeRawBufferPointer) -> Bool)?
     /// What the wire did so far.
     public private(set) var statistics = WireStatistics()
     /// The ports, in the order they were made.
@@ -63,6 +66,10 @@ public final class VirtualWire {
             let serialization = Int64(frame.count * 8) * 1_000_000_000 / Int64(bandwidth)
             source.busyUntil = start.advanced(byNanoseconds: serialization)
             departure = source.busyUntil
+        }
+        if let dropFilter, dropFilter(frame) {
+            statistics.lost &+= 1
+            return
         }
         guard impairments.loss == 0 || !random.chance(impairments.loss) else {
             statistics.lost &+= 1
