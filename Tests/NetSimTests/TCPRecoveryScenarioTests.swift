@@ -78,4 +78,49 @@ import TCPIP
         print("4 × 4 losses: SACK+RACK \(sackRetransmissions) retransmissions in \(sackTime), "
               + "NewReno \(renoRetransmissions) in \(renoTime)")
     }
+
+    /// After one loss, CUBIC's window follows RFC 9438's curve
+    /// W(t) = C·(t − K)³ + W_max (§4.2), worked out here from the formula,
+    /// not from the implementation: W_max is the window before the loss, t
+    /// counts from the first ACK after recovery, K = ∛((W_max − cwnd_epoch)/C).
+    @Test func cubicWindowFollowsTheCurveAfterALoss() throws {
+        var samples: [TCPTraceSample] = []
+        var scenario = TCPTransferScenario()
+        scenario.size = 48 << 20
+        scenario.impairments = WireImpairments(delay: .milliseconds(50))
+        scenario.dropDataFrames = [400]
+        scenario.tcp.receiveBuffer = 16 << 20
+        scenario.tcp.maximumReceiveBuffer = 16 << 20
+        scenario.tracer = { samples.append($0) }
+        let result = try scenario.run()
+        #expect(result.finished && result.hashesMatch)
+        let recovery = try #require(samples.firstIndex { $0.event == .fastRecovery })
+        #expect(samples.filter { $0.event == .fastRecovery }.count == 1)
+        let wMax = Double(try #require(samples[..<recovery].last { $0.event == .ack }).congestionWindow)
+        let end = try #require(samples[recovery...].firstIndex { $0.event == .recoveryEnd })
+        let epoch = try #require(samples[end...].first { $0.event == .ack })
+        let mss = 1448.0
+        let c = 0.4
+        let k = Self.cubeRoot((wMax - Double(epoch.congestionWindow)) / mss / c)
+        #expect(Double(epoch.congestionWindow) <= 0.7 * wMax + mss, "β = 0.7")
+        var checked = 0
+        var worst = 0.0
+        for sample in samples[end...] where sample.event == .ack {
+            let t = (sample.time - epoch.time).secondsDouble
+            guard t >= 0.5 else { continue }
+            let expected = (c * (t - k) * (t - k) * (t - k) * mss) + wMax
+            let error = abs(Double(sample.congestionWindow) - expected) / expected
+            worst = max(worst, error)
+            checked += 1
+        }
+        #expect(checked > 1000)
+        #expect(worst < 0.05, "cwnd strays \(worst * 100)% from W(t); K = \(k) s, W_max = \(wMax / mss) segments")
+        print("CUBIC: W_max \(Int(wMax / mss)) segments, K \(k) s, \(checked) ACKs within \(worst * 100)% of W(t)")
+    }
+
+    static func cubeRoot(_ x: Double) -> Double {
+        var y = max(1, x / 3)
+        for _ in 0..<200 { y -= (y * y * y - x) / (3 * y * y) }
+        return y
+    }
 }
