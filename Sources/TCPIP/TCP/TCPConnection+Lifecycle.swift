@@ -10,7 +10,11 @@ extension TCPConnection {
         sndNxt = iss
         openedAt = stack.now
         lastActivity = stack.now
-        tsOffset = UInt32(truncatingIfNeeded: stack.tcpRandom())
+        // Keyed by the 4-tuple, not random per connection: a new incarnation
+        // of the same 4-tuple then carries timestamps newer than the old
+        // one's, which is what lets the peer end TIME-WAIT early (RFC 6191)
+        // while TSval still says nothing about uptime (RFC 7323 §5.4).
+        tsOffset = stack.tcpISN.next(local: local, remote: remote, now: .zero).rawValue
         announcedMSS = localMSS()
         let maximum = stack.configuration.tcp.maximumReceiveBuffer
         var shift = 0

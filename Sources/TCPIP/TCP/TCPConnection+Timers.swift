@@ -188,16 +188,18 @@ extension TCPConnection {
 
     // MARK: - Persist (RFC 9293 §3.8.6.1)
 
-    /// With data waiting, nothing in flight and no window to send into,
-    /// probe the window periodically so a lost window update cannot
-    /// deadlock the connection.
+    /// With data waiting and nothing in flight, but no window to send
+    /// into — or only a window too small for sender-side silly window
+    /// avoidance to use — probe periodically: a lost window update must not
+    /// deadlock the connection, and a small window is used once the
+    /// override timer runs out (RFC 9293 §3.8.6.1, §3.8.6.2.1).
     func schedulePersistIfNeeded() {
-        let waiting = queuedOffset > sentOffset || (finQueued && finSeq == nil)
-        guard state.isSynchronized, waiting, sndNxt == sndUna, sndWnd == 0 else {
-            if sndWnd > 0 {
-                persistDeadline = nil
-                persistBackoff = 0
-            }
+        let unsent = queuedOffset - sentOffset
+        let waiting = unsent > 0 || (finQueued && finSeq == nil)
+        let blocked = sndWnd == 0 || (unsent > 0 && Int64(sndWnd) < min(Int64(effectiveMSS), unsent))
+        guard state.isSynchronized, waiting, sndNxt == sndUna, blocked else {
+            persistDeadline = nil
+            if sndWnd > 0 { persistBackoff = 0 }
             return
         }
         guard persistDeadline == nil else { return }
@@ -207,8 +209,21 @@ extension TCPConnection {
     }
 
     func persistTimerFired() {
-        guard sndWnd == 0, state.isSynchronized else {
+        guard state.isSynchronized, sndNxt == sndUna else {
             persistBackoff = 0
+            return
+        }
+        if sndWnd > 0 {
+            // The override: send what the small window takes.
+            let unsent = queuedOffset - sentOffset
+            let length = Int(min(Int64(min(sndWnd, effectiveMSS)), unsent))
+            if length > 0, transmit(seq: sndNxt, flags: [.ack, .psh], dataOffset: sentOffset, dataLength: length) {
+                retransmissions.sent(start: sndNxt, length: length, at: stack.now)
+                sndNxt += length
+                counters.bytesSent &+= UInt64(length)
+                stack.statistics.tcp.segmentsOut &+= 1
+                armRetransmitTimer()
+            }
             return
         }
         guard persistBackoff < stack.configuration.tcp.maximumDataRetransmissions * 4 else {
