@@ -526,6 +526,23 @@ public struct TCPRetransmissionQueue: Sendable {
         head = 0
     }
 
+    /// Marks the segment containing `start` lost, whatever RACK and the
+    /// duplicate threshold say: NewReno's third duplicate ACK and partial
+    /// ACKs without SACK (RFC 6582 §3.2), or a path MTU drop. Returns the
+    /// bytes newly marked (0 for a SACKed, already lost or unknown segment).
+    @discardableResult
+    public mutating func markLost(start: TCPSeq) -> Int {
+        guard let i = index(containing: start) else { return 0 }
+        let p = slot(i)
+        guard !storage[p].isSACKed, !storage[p].isLost else { return 0 }
+        return markLost(p)
+    }
+
+    /// The newest segment sent (a tail loss probe resends it).
+    public var newest: TCPSentSegment? {
+        isEmpty ? nil : storage[slot(segmentCount - 1)]
+    }
+
     /// Marks the segment in slot `p` lost; returns its length.
     private mutating func markLost(_ p: Int) -> Int {
         let length = storage[p].length
