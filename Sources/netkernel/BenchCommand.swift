@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure checksum speed, VirtualWire frames/s, ICMP echo round trips/s, IPv4 and IPv6 forwarding "
-            + "and reassembly, WSK socket churn, datagrams/s and memory per socket."
+            + "and reassembly, WSK socket churn, datagrams/s and memory per socket, TCP bulk throughput, "
+            + "connections/s, request/response round trips/s and memory per idle connection."
     )
 
     @Option(help: "Repetitions of each measurement; the median is reported.")
@@ -111,6 +112,28 @@ struct BenchCommand: ParsableCommand {
         report("WSK idle bound datagram socket:", perSocket.isNaN
                ? "n/a (no heap statistics in this C library)"
                : "\(Int(perSocket.rounded())) bytes of heap each (\(idleSockets) open)")
+        try tcp(scale: scale, clock: clock)
+    }
+
+    /// The TCP figures: one connection's bulk throughput, connection churn,
+    /// 1-byte round trips, and the heap an idle connection holds.
+    func tcp(scale: Int, clock: SystemClock) throws {
+        let bench = TCPBench()
+        let bulkBytes = (256 << 20) / scale / (256 << 10) * (256 << 10)
+        let bulk = rate(bulkBytes, "every byte arrives") { bench.bulk(bytes: bulkBytes) }
+        report("TCP bulk, one connection:", "\(format(bulk * 8 / 1e9)) Gbit/s (MTU 1500, \(bulkBytes >> 20) MiB)")
+        let connections = 20_000 / scale
+        let churn = rate(connections, "every connection opens and closes") { bench.connections(count: connections) }
+        report("TCP connections opened and closed:", "\(format(churn / 1e3)) k/s (handshake, both FINs)")
+        let rounds = 100_000 / scale
+        let trips = rate(rounds, "every request is answered") { bench.requestResponse(count: rounds) }
+        report("TCP 1-byte request/response:", "\(format(trips / 1e3)) k round trips/s (TCP_NODELAY)")
+        let idle = 10_000
+        let perConnection = median(runs) { bench.bytesPerIdleConnection(count: idle) ?? .nan }
+        precondition(bench.connectionsOutstanding == 0, "every connection is closed")
+        report("TCP idle established connection:", perConnection.isNaN
+               ? "n/a (no heap statistics in this C library)"
+               : "\(Int(perConnection.rounded())) bytes of heap per endpoint (\(idle) connections open)")
     }
 
     /// One line of the report: the label padded to the figures' column.
