@@ -8,6 +8,7 @@ extension TCPConnection {
         counters.segmentsReceived &+= 1
         lastActivity = stack.now
         keepAliveProbesSent = 0
+        persistProbesUnanswered = 0
         if state == .synSent {
             synSentArrived(segment)
         } else {
@@ -44,6 +45,8 @@ extension TCPConnection {
         guard flags.contains(.syn) else { return }
         irs = segment.sequenceNumber
         rcvNxt = irs + 1
+        // Our SYN's window went out before RCV.NXT was known: its edge counts from here.
+        rcvAdvertisedEdge = rcvNxt + min(receiveBuffer.window, Int(UInt16.max))
         negotiate(segment.options, active: true)
         if flags.contains(.ack) {
             if ecnEnabled && !(flags.contains(.ece) && !flags.contains(.cwr)) { ecnEnabled = false }
@@ -129,7 +132,14 @@ extension TCPConnection {
                                         || (seq + length - 1).isIn(rcvNxt, rcvNxt + window)
                                         || (seq < rcvNxt && seq + length > rcvNxt + window))
         }
-        if !acceptable {
+        // RFC 9293 §3.10.7.4: a zero window takes no data, "but special allowance
+        // should be made to accept valid ACKs, URGs, and RSTs": a segment at
+        // RCV.NXT still has its control fields processed; its data and FIN are not.
+        let controlOnly = !acceptable && window == 0 && seq == rcvNxt
+        if controlOnly {
+            stack.statistics.tcp.outOfWindow &+= 1
+            ackNow = true
+        } else if !acceptable {
             if flags.contains(.rst) {
                 stack.statistics.tcp.resetsIgnored &+= 1
                 return
@@ -202,8 +212,14 @@ extension TCPConnection {
         processACK(segment)
         guard state != .closed else { return }
 
-        // The FIN's acknowledgment moves the closing states on.
+        // The FIN's acknowledgment moves the closing states on. The owner
+        // hears of it first: `tcpClosed` must be the last thing it hears.
         if let fin = finSeq, sndUna > fin {
+            if !finAckReported {
+                finAckReported = true
+                owner?.tcpDisconnectCompleted(self)
+                guard state != .closed else { return }
+            }
             switch state {
             case .finWait1:
                 state = .finWait2
@@ -217,11 +233,9 @@ extension TCPConnection {
             default:
                 break
             }
-            if !finAckReported {
-                finAckReported = true
-                owner?.tcpDisconnectCompleted(self)
-            }
         }
+
+        guard !controlOnly else { return }
 
         // Seventh: the data.
         if !segment.payload.isEmpty {
@@ -497,26 +511,31 @@ extension TCPConnection {
         peerFinished = true
         rcvNxt += 1
         ackNow = true
+        var timeWait = false
         switch state {
         case .synReceived, .established:
             state = .closeWait
         case .finWait1:
-            if let fin = finSeq, sndUna > fin { enterTimeWait() } else { state = .closing }
+            if let fin = finSeq, sndUna > fin { timeWait = true } else { state = .closing }
         case .finWait2:
-            enterTimeWait()
+            timeWait = true
         case .timeWait:
             restartTimeWait()
         default:
             break
         }
         owner?.tcpPeerClosed(self)
+        // TIME-WAIT reports the close: after the FIN's indication, never before it.
+        if timeWait && state != .closed { enterTimeWait() }
     }
 
     /// An acceptable RST (RFC 9293 §3.10.7.4, second check).
     func resetArrived() {
         switch state {
         case .synReceived where listener != nil:
-            // A passive open goes back to LISTEN: the listener simply forgets it.
+            // A passive open goes back to LISTEN: the listener simply forgets it
+            // (an attempt that failed, for tcpAttemptFails as RFC 1213 counts them).
+            stack.statistics.tcp.attemptFails &+= 1
             destroy()
         case .synReceived:
             fail(.connectionRefused)

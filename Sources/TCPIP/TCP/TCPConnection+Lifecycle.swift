@@ -187,7 +187,7 @@ extension TCPConnection {
     /// times out (RFC 5461).
     func icmpError(_ status: NTStatus?, pathMTUChanged: Bool) {
         if pathMTUChanged {
-            let mss = effectiveMSS
+            let mss = refreshMSS()
             retransmissions.maximumSegmentSize = mss
             congestion.setMaximumSegmentSize(mss)
             if let first = retransmissions.segments.first, first.end - first.start > mss {
