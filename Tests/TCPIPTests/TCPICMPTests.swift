@@ -76,4 +76,17 @@ import NetCore
         f.connection.abort()
         f.peer.net.expectPoolsClean()
     }
+
+    /// RFC 1122 §4.2.3.9: a hard error on a synchronized connection does not abort it.
+    @Test func portUnreachableOnAnEstablishedConnectionIsSoft() throws {
+        let f = try EstablishedConnection.active { $0.maximumDataRetransmissions = 1 }
+        #expect(f.connection.send(f.peer.lend([1, 2, 3]), tag: 1) == .success)
+        let data = try #require(f.peer.run(for: .milliseconds(5)).first)
+        f.peer.sendUnreachable(code: 3, quoting: data)
+        #expect(f.connection.state == .established)
+        #expect(f.owner.events.isEmpty)
+        f.peer.run(for: .seconds(2))
+        #expect(f.owner.closes == [.connectionRefused])
+        f.peer.net.expectPoolsClean()
+    }
 }

@@ -414,4 +414,207 @@ struct EstablishedConnection {
         connection.abort()
         peer.net.expectPoolsClean()
     }
+
+    // MARK: More of SYN-RECEIVED
+
+    @Test func synReceivedAnswersTheSynAgainWithTheSameSynAck() throws {
+        let peer = try TCPPeer()
+        let listener = try peer.listen(owner: ListenerRecorder())
+        let first = peer.send(.syn, seq: TCPSeq(900), options: TCPPeer.fullOptions(timestamp: nil))
+        try #require(first.count == 1)
+        // Our SYN-ACK was lost; the peer's SYN comes again.
+        let again = peer.send(.syn, seq: TCPSeq(900), options: TCPPeer.fullOptions(timestamp: nil))
+        try #require(again.count == 1)
+        expectSegment(again[0], [.syn, .ack], seq: first[0].seq, ack: TCPSeq(901))
+        #expect(again[0].options == first[0].options)
+        #expect(peer.stack.tcpConnectionList.count == 1)
+        // A SYN with another sequence number is a different story: a challenge ACK.
+        let other = peer.send(.syn, seq: TCPSeq(905))
+        expectSegment(other.first, .ack, seq: first[0].seq + 1, ack: TCPSeq(901))
+        #expect(listener.halfOpen == 1)
+        listener.close()
+        peer.run(for: .milliseconds(5))
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func synReceivedBadAckGetsResetFromTheAck() throws {
+        let peer = try TCPPeer()
+        let listener = try peer.listen(owner: ListenerRecorder())
+        let synACK = try #require(peer.send(.syn, seq: TCPSeq(900)).first)
+        for bad in [synACK.seq, synACK.seq + 2] {
+            let answer = peer.send(.ack, seq: TCPSeq(901), ack: bad)
+            try #require(answer.count == 1)
+            expectSegment(answer[0], .rst, seq: bad, ack: nil)
+        }
+        let halfOpen = try #require(peer.stack.tcpConnectionList.first)
+        #expect(halfOpen.state == .synReceived)
+        listener.close()
+        peer.run(for: .milliseconds(5))
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func theThirdSegmentMayCarryDataAndFin() throws {
+        let peer = try TCPPeer()
+        let listenerOwner = ListenerRecorder()
+        let listener = try peer.listen(owner: listenerOwner)
+        let synACK = try #require(peer.send(.syn, seq: TCPSeq(900)).first)
+        let answer = peer.send([.ack, .fin], seq: TCPSeq(901), ack: synACK.seq + 1, payload: Array("GET /".utf8))
+        try #require(answer.count == 1)
+        expectSegment(answer[0], .ack, seq: synACK.seq + 1, ack: TCPSeq(907))
+        let connection = try #require(listener.accept())
+        #expect(connection.state == .closeWait)
+        #expect(connection.readableBytes == 5)
+        var buffer = [UInt8](repeating: 0, count: 8)
+        let count = buffer.withUnsafeMutableBytes { connection.read(into: $0) }
+        #expect(Array(buffer.prefix(count)) == Array("GET /".utf8))
+        connection.abort()
+        listener.close()
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func aListenerAnswersAnAckWithReset() throws {
+        let peer = try TCPPeer { $0.synCookies = false }
+        let listener = try peer.listen(owner: ListenerRecorder())
+        // LISTEN: any acknowledgment is bad (RFC 9293 §3.10.7.2), SYN-ACK included.
+        for flags: TCPFlags in [.ack, [.syn, .ack]] {
+            let answer = peer.send(flags, seq: TCPSeq(10), ack: TCPSeq(0xDEAD_0000))
+            try #require(answer.count == 1)
+            expectSegment(answer[0], .rst, seq: TCPSeq(0xDEAD_0000), ack: nil)
+        }
+        // Neither SYN nor ACK nor RST: dropped.
+        #expect(peer.send(.fin, seq: TCPSeq(10)).isEmpty)
+        #expect(peer.stack.tcpConnectionList.isEmpty)
+        listener.close()
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func simultaneousOpenResetRefuses() throws {
+        let peer = try TCPPeer()
+        let owner = ConnectionRecorder()
+        let (connection, syn) = try peer.connect(owner: owner)
+        peer.send(.syn, seq: TCPSeq(4000))
+        #expect(connection.state == .synReceived)
+        #expect(peer.send(.rst, seq: TCPSeq(4001)).isEmpty)
+        #expect(connection.state == .closed)
+        #expect(owner.events == [.closed(.connectionRefused)])
+        _ = syn
+        peer.net.expectPoolsClean()
+    }
+
+    /// RFC 9293 §3.10.4, CLOSE in SYN-RECEIVED: the FIN waits for
+    /// ESTABLISHED when there is data to send first; with none it may go,
+    /// but the SYN-ACK must still be retransmitted as a SYN-ACK.
+    @Test func closeInSynReceivedFinishesTheHandshakeFirst() throws {
+        let peer = try TCPPeer()
+        let owner = ConnectionRecorder()
+        let (connection, syn) = try peer.connect(owner: owner)
+        let synACK = try #require(peer.send(.syn, seq: TCPSeq(4000)).first)
+        expectSegment(synACK, [.syn, .ack], seq: syn.seq, ack: TCPSeq(4001))
+        #expect(connection.shutdown() == .success)
+        #expect(connection.state == .synReceived)
+        #expect(connection.send(peer.lend([1]), tag: 1) == .invalidDeviceState)
+        let afterClose = peer.run(for: .milliseconds(5))
+        // The SYN-ACK is lost: what is retransmitted must still synchronize.
+        let retransmitted = peer.run(for: .seconds(2))
+        for segment in afterClose + retransmitted where segment.seq == syn.seq {
+            #expect(segment.flags.contains(.syn), "\(segment)")
+        }
+        #expect(retransmitted.contains { $0.flags.contains(.syn) })
+        // The peer's ACK completes the handshake; the FIN follows at ISS + 1.
+        let fin = peer.send(.ack, seq: TCPSeq(4001), ack: syn.seq + 1) + peer.run(for: .milliseconds(5))
+        let finSegment = (afterClose + retransmitted + fin).first { $0.flags.contains(.fin) }
+        expectSegment(finSegment, [.fin, .ack], seq: syn.seq + 1, ack: TCPSeq(4001))
+        #expect(connection.state == .finWait1)
+        peer.send(.ack, seq: TCPSeq(4001), ack: syn.seq + 2)
+        #expect(connection.state == .finWait2)
+        #expect(owner.events == [.connected, .disconnectCompleted])
+        connection.abort()
+        peer.net.expectPoolsClean()
+    }
+
+    // MARK: More of the synchronized states
+
+    @Test func segmentsWithoutAckAreDropped() throws {
+        let f = try EstablishedConnection.active()
+        #expect(f.peer.send([], seq: f.peerISS + 1, payload: Array("no ack".utf8)).isEmpty)
+        #expect(f.peer.send(.fin, seq: f.peerISS + 1).isEmpty)
+        #expect(f.owner.received.isEmpty)
+        #expect(f.connection.state == .established)
+        #expect(f.peer.stack.statistics.tcp.noACKFlag == 2)
+        f.connection.abort()
+        f.peer.net.expectPoolsClean()
+    }
+
+    @Test func finIsRetransmittedUntilAcknowledged() throws {
+        let f = try EstablishedConnection.active()
+        let (peer, connection) = (f.peer, f.connection)
+        _ = connection.shutdown()
+        let start = peer.now
+        let sent = peer.run(for: .milliseconds(1_000))
+        #expect(sent.map { $0.time - start } == [1, 301, 901].map { .milliseconds($0) })
+        for segment in sent { expectSegment(segment, [.fin, .ack], seq: f.iss + 1, ack: f.peerISS + 1) }
+        peer.send(.ack, ack: f.iss + 2)
+        #expect(connection.state == .finWait2)
+        #expect(peer.run(for: .seconds(5)).isEmpty)
+        connection.abort()
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func dataThenFinAreSentInOrderAndBothAcknowledged() throws {
+        let f = try EstablishedConnection.active()
+        let (peer, connection) = (f.peer, f.connection)
+        let data = Array("last words".utf8)
+        #expect(connection.send(peer.lend(data), tag: 3) == .success)
+        #expect(connection.shutdown() == .success)
+        #expect(connection.send(peer.lend([1]), tag: 4) == .invalidDeviceState)
+        let sent = peer.run(for: .milliseconds(5))
+        try #require(sent.count == 2)
+        expectSegment(sent[0], [.ack, .psh], seq: f.iss + 1, ack: f.peerISS + 1, payload: data.count)
+        expectSegment(sent[1], [.fin, .ack], seq: f.iss + 1 + data.count, ack: f.peerISS + 1)
+        // The data's ACK alone completes the send but not the disconnect.
+        peer.send(.ack, ack: f.iss + 1 + data.count)
+        #expect(f.owner.events == [.sendCompleted(tag: 3, status: .success)])
+        #expect(connection.state == .finWait1)
+        peer.send(.ack, ack: f.iss + 2 + data.count)
+        #expect(f.owner.events == [.sendCompleted(tag: 3, status: .success), .disconnectCompleted])
+        #expect(connection.state == .finWait2)
+        connection.abort()
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func aFinBeyondAHoleWaitsForTheHole() throws {
+        let f = try EstablishedConnection.active()
+        let (peer, connection) = (f.peer, f.connection)
+        let next = f.peerISS + 1
+        let early = peer.send([.fin, .ack], seq: next + 3, payload: Array("def".utf8))
+        expectSegment(early.first, .ack, seq: f.iss + 1, ack: next)
+        #expect(connection.state == .established)
+        #expect(f.owner.events.isEmpty)
+        let filled = peer.send(.ack, seq: next, payload: Array("abc".utf8))
+        try #require(filled.count == 1)
+        expectSegment(filled[0], .ack, seq: f.iss + 1, ack: next + 7)
+        #expect(connection.state == .closeWait)
+        // Something was held, so all of it waits in the buffer, in order.
+        #expect(f.owner.received.isEmpty)
+        #expect(connection.readableBytes == 6)
+        var buffer = [UInt8](repeating: 0, count: 8)
+        let count = buffer.withUnsafeMutableBytes { connection.read(into: $0) }
+        #expect(Array(buffer.prefix(count)) == Array("abcdef".utf8))
+        #expect(f.owner.events == [.dataAvailable, .peerClosed])
+        connection.abort()
+        peer.net.expectPoolsClean()
+    }
+
+    @Test func resetInTimeWaitEndsIt() throws {
+        let f = try EstablishedConnection.active()
+        _ = f.connection.shutdown()
+        f.peer.run(for: .milliseconds(5))
+        f.peer.send([.fin, .ack], seq: f.peerISS + 1, ack: f.iss + 2)
+        #expect(f.connection.state == .timeWait)
+        // RFC 9293 §3.10.7.4 (RFC 1337's hazard acknowledged): an acceptable RST closes TIME-WAIT.
+        #expect(f.peer.send(.rst, seq: f.peerISS + 2).isEmpty)
+        #expect(f.connection.state == .closed)
+        #expect(f.owner.closes == [.success])
+        f.peer.net.expectPoolsClean()
+    }
 }

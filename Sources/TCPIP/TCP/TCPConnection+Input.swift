@@ -121,6 +121,15 @@ extension TCPConnection {
             return
         }
 
+        // The peer's SYN again in SYN-RECEIVED: our SYN-ACK was lost. It lies
+        // below RCV.NXT, so the window check would only ACK it, an answer a
+        // peer in SYN-SENT drops; the SYN-ACK itself goes again.
+        if state == .synReceived && listener != nil && flags.contains(.syn) && !flags.contains(.ack)
+            && !flags.contains(.rst) && seq == irs {
+            retransmit(start: iss, length: 1)
+            return
+        }
+
         // First check: is any of the segment inside the window (RFC 9293 §3.10.7.4, the four cases)?
         let window = max(0, rcvAdvertisedEdge - rcvNxt)
         let length = segment.segmentLength
@@ -168,11 +177,6 @@ extension TCPConnection {
 
         // Fourth: SYN in a synchronized state (RFC 5961 §4): challenge, never reset.
         if flags.contains(.syn) {
-            if state == .synReceived && listener != nil && seq == irs {
-                // The SYN again: our SYN-ACK was lost.
-                retransmit(start: iss, length: 1)
-                return
-            }
             sendChallengeACK()
             return
         }

@@ -96,9 +96,10 @@ extension TCPConnection {
         enterEstablished()
     }
 
-    /// ESTABLISHED: the congestion controller learns the real MSS, keep-alive starts.
+    /// ESTABLISHED: the congestion controller learns the real MSS, keep-alive
+    /// starts — or FIN-WAIT-1 at once when a close was asked for in SYN-RECEIVED.
     func enterEstablished() {
-        state = .established
+        state = finQueued ? .finWait1 : .established
         scheduleKeepAlive()
     }
 
