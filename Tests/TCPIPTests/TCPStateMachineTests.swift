@@ -617,4 +617,23 @@ struct EstablishedConnection {
         #expect(f.owner.closes == [.success])
         f.peer.net.expectPoolsClean()
     }
+
+    /// Data lent during the handshake (WskConnectEx) leaves with the first
+    /// segment after it, which carries the handshake's ACK.
+    @Test func dataQueuedInSynSentLeavesWithTheHandshakesAck() throws {
+        let peer = try TCPPeer()
+        let owner = ConnectionRecorder()
+        let (connection, syn) = try peer.connect(owner: owner)
+        let data = Array("hello".utf8)
+        #expect(connection.send(peer.lend(data), tag: 1) == .success)
+        #expect(peer.run(for: .milliseconds(5)).isEmpty)
+        let answer = peer.send([.syn, .ack], seq: TCPSeq(700), ack: syn.seq + 1)
+        try #require(answer.count == 1)
+        expectSegment(answer[0], [.ack, .psh], seq: syn.seq + 1, ack: TCPSeq(701), payload: 5)
+        #expect(answer[0].payload == data)
+        peer.send(.ack, seq: TCPSeq(701), ack: syn.seq + 6)
+        #expect(owner.events == [.connected, .sendCompleted(tag: 1, status: .success)])
+        connection.abort()
+        peer.net.expectPoolsClean()
+    }
 }
