@@ -84,7 +84,12 @@ extension TCPConnection {
             reportClosed(.connectionAborted)
             destroy()
             return .success
-        case .synReceived, .established:
+        case .synReceived:
+            // RFC 9293 §3.10.4: the FIN waits for ESTABLISHED, so that what is
+            // retransmitted until then is the SYN-ACK (`enterEstablished` moves on to FIN-WAIT-1).
+            finQueued = true
+            return .success
+        case .established:
             finQueued = true
             state = .finWait1
         case .closeWait:

@@ -8,6 +8,7 @@ extension TCPConnection {
         counters.segmentsReceived &+= 1
         lastActivity = stack.now
         keepAliveProbesSent = 0
+        persistProbesUnanswered = 0
         if state == .synSent {
             synSentArrived(segment)
         } else {
@@ -120,6 +121,15 @@ extension TCPConnection {
             return
         }
 
+        // The peer's SYN again in SYN-RECEIVED: our SYN-ACK was lost. It lies
+        // below RCV.NXT, so the window check would only ACK it, an answer a
+        // peer in SYN-SENT drops; the SYN-ACK itself goes again.
+        if state == .synReceived && listener != nil && flags.contains(.syn) && !flags.contains(.ack)
+            && !flags.contains(.rst) && seq == irs {
+            retransmit(start: iss, length: 1)
+            return
+        }
+
         // First check: is any of the segment inside the window (RFC 9293 §3.10.7.4, the four cases)?
         let window = max(0, rcvAdvertisedEdge - rcvNxt)
         let length = segment.segmentLength
@@ -131,7 +141,14 @@ extension TCPConnection {
                                         || (seq + length - 1).isIn(rcvNxt, rcvNxt + window)
                                         || (seq < rcvNxt && seq + length > rcvNxt + window))
         }
-        if !acceptable {
+        // RFC 9293 §3.10.7.4: a zero window takes no data, "but special allowance
+        // should be made to accept valid ACKs, URGs, and RSTs": a segment at
+        // RCV.NXT still has its control fields processed; its data and FIN are not.
+        let controlOnly = !acceptable && window == 0 && seq == rcvNxt
+        if controlOnly {
+            stack.statistics.tcp.outOfWindow &+= 1
+            ackNow = true
+        } else if !acceptable {
             if flags.contains(.rst) {
                 stack.statistics.tcp.resetsIgnored &+= 1
                 return
@@ -160,11 +177,6 @@ extension TCPConnection {
 
         // Fourth: SYN in a synchronized state (RFC 5961 §4): challenge, never reset.
         if flags.contains(.syn) {
-            if state == .synReceived && listener != nil && seq == irs {
-                // The SYN again: our SYN-ACK was lost.
-                retransmit(start: iss, length: 1)
-                return
-            }
             sendChallengeACK()
             return
         }
@@ -204,8 +216,14 @@ extension TCPConnection {
         processACK(segment)
         guard state != .closed else { return }
 
-        // The FIN's acknowledgment moves the closing states on.
+        // The FIN's acknowledgment moves the closing states on. The owner
+        // hears of it first: `tcpClosed` must be the last thing it hears.
         if let fin = finSeq, sndUna > fin {
+            if !finAckReported {
+                finAckReported = true
+                owner?.tcpDisconnectCompleted(self)
+                guard state != .closed else { return }
+            }
             switch state {
             case .finWait1:
                 state = .finWait2
@@ -219,11 +237,9 @@ extension TCPConnection {
             default:
                 break
             }
-            if !finAckReported {
-                finAckReported = true
-                owner?.tcpDisconnectCompleted(self)
-            }
         }
+
+        guard !controlOnly else { return }
 
         // Seventh: the data.
         if !segment.payload.isEmpty {
@@ -499,26 +515,31 @@ extension TCPConnection {
         peerFinished = true
         rcvNxt += 1
         ackNow = true
+        var timeWait = false
         switch state {
         case .synReceived, .established:
             state = .closeWait
         case .finWait1:
-            if let fin = finSeq, sndUna > fin { enterTimeWait() } else { state = .closing }
+            if let fin = finSeq, sndUna > fin { timeWait = true } else { state = .closing }
         case .finWait2:
-            enterTimeWait()
+            timeWait = true
         case .timeWait:
             restartTimeWait()
         default:
             break
         }
         owner?.tcpPeerClosed(self)
+        // TIME-WAIT reports the close: after the FIN's indication, never before it.
+        if timeWait && state != .closed { enterTimeWait() }
     }
 
     /// An acceptable RST (RFC 9293 §3.10.7.4, second check).
     func resetArrived() {
         switch state {
         case .synReceived where listener != nil:
-            // A passive open goes back to LISTEN: the listener simply forgets it.
+            // A passive open goes back to LISTEN: the listener simply forgets it
+            // (an attempt that failed, for tcpAttemptFails as RFC 1213 counts them).
+            stack.statistics.tcp.attemptFails &+= 1
             destroy()
         case .synReceived:
             fail(.connectionRefused)

@@ -100,9 +100,10 @@ extension TCPConnection {
         enterEstablished()
     }
 
-    /// ESTABLISHED: the congestion controller learns the real MSS, keep-alive starts.
+    /// ESTABLISHED: the congestion controller learns the real MSS, keep-alive
+    /// starts — or FIN-WAIT-1 at once when a close was asked for in SYN-RECEIVED.
     func enterEstablished() {
-        state = .established
+        state = finQueued ? .finWait1 : .established
         scheduleKeepAlive()
     }
 
@@ -191,7 +192,7 @@ extension TCPConnection {
     /// times out (RFC 5461).
     func icmpError(_ status: NTStatus?, pathMTUChanged: Bool) {
         if pathMTUChanged {
-            let mss = effectiveMSS
+            let mss = refreshMSS()
             retransmissions.maximumSegmentSize = mss
             congestion.setMaximumSegmentSize(mss)
             if let first = retransmissions.segments.first, first.end - first.start > mss {

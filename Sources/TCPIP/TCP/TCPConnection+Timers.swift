@@ -226,12 +226,15 @@ extension TCPConnection {
             }
             return
         }
-        guard persistBackoff < stack.configuration.tcp.maximumDataRetransmissions * 4 else {
+        // RFC 1122 §4.2.2.17: the connection stays as long as the peer answers
+        // the probes; only probes that drew nothing count toward giving up.
+        guard persistProbesUnanswered < stack.configuration.tcp.maximumDataRetransmissions * 4 else {
             fail(.ioTimeout)
             return
         }
         stack.statistics.tcp.zeroWindowProbes &+= 1
         persistBackoff += 1
+        persistProbesUnanswered += 1
         sendACK(probe: true)
         schedulePersistIfNeeded()
     }

@@ -160,6 +160,8 @@ public final class TCPConnection {
     var delayedACKDeadline: Instant?
     var persistDeadline: Instant?
     var persistBackoff = 0
+    /// Zero-window probes sent since the peer was last heard from.
+    var persistProbesUnanswered = 0
     var keepAliveDeadline: Instant?
     var keepAliveProbesSent = 0
     var timeWaitDeadline: Instant?
@@ -237,7 +239,12 @@ public final class TCPConnection {
     public var allocatedBytes: Int { receiveBuffer.allocatedBytes + sendQueue.capacity * MemoryLayout<TCPSendRequest>.stride }
 
     /// The sequence number SND.UNA's data stream offset (`ackedOffset`) stands for.
-    var streamBaseSeq: TCPSeq { TCPSeq.max(sndUna, dataStart) }
+    /// Once the FIN is acknowledged SND.UNA lies past it, but the FIN holds no
+    /// data byte: the stream ends at the FIN's sequence number.
+    var streamBaseSeq: TCPSeq {
+        let una = finSeq.map { TCPSeq.min(sndUna, $0) } ?? sndUna
+        return TCPSeq.max(una, dataStart)
+    }
 
     /// The data stream offset of sequence number `seq` (at or after ISS+1, inside the window).
     func offset(of seq: TCPSeq) -> Int64 { ackedOffset + Int64(seq - streamBaseSeq) }
