@@ -82,7 +82,12 @@ public final class TCPListener {
     func segmentArrived(_ segment: TCPHeader, local: TransportAddress, remote: TransportAddress) {
         let flags = segment.flags
         if flags.contains(.rst) {
-            if let (id, _) = held.first(where: { $0.value.remote == remote && $0.value.local == local }) {
+            // Only a RST in the held SYN's sequence space (the peer's ISN + 1)
+            // withdraws it: a blind RST cannot (RFC 5961 §3).
+            if let (id, _) = held.first(where: {
+                $0.value.remote == remote && $0.value.local == local
+                    && segment.sequenceNumber == $0.value.sequenceNumber + 1
+            }) {
                 let syn = held.removeValue(forKey: id)!
                 owner?.tcpInspectAborted(self, request: TCPConnectRequest(id: id, local: syn.local, remote: syn.remote))
             }
