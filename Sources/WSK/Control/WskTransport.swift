@@ -17,8 +17,10 @@ public struct WskTransport: Sendable, Equatable {
     /// The encoded size.
     public static let size = 28
 
-    /// The transports this provider offers sockets for: UDP over both families.
+    /// The transports this provider offers sockets for: TCP and UDP over both families.
     public static let available: [WskTransport] = [
+        WskTransport(version: .v1_0, socketType: .stream, protocolNumber: 6, addressFamily: .inet),
+        WskTransport(version: .v1_0, socketType: .stream, protocolNumber: 6, addressFamily: .inet6),
         WskTransport(version: .v1_0, socketType: .datagram, protocolNumber: 17, addressFamily: .inet),
         WskTransport(version: .v1_0, socketType: .datagram, protocolNumber: 17, addressFamily: .inet6),
     ]

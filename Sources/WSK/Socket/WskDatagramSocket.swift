@@ -419,21 +419,6 @@ public final class WskDatagramSocket: WskSocket, UDPReceiver, @unchecked Sendabl
         return datagram
     }
 
-    /// Drops the taken front of a head-indexed queue: all of it once the
-    /// queue is empty, or — so that a queue that never empties, like the
-    /// receives of a client that keeps IRPs posted, does not grow by one
-    /// element per datagram forever — once it is the larger half, by moving
-    /// the rest down (amortized O(1), in place, capacity kept).
-    func compact<Element>(_ elements: inout [Element], head: inout Int) {
-        if head == elements.count {
-            elements.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 16 && head * 2 >= elements.count {
-            elements.removeFirst(head)
-            head = 0
-        }
-    }
-
     /// Hands queued datagrams to the event, oldest first, until it refuses one.
     func deliverQueuedToEvent() {
         while eventEnabled, queueHead < queue.count, let event = dispatch?.receiveFromEvent {

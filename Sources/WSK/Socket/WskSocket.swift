@@ -21,7 +21,9 @@ public class WskSocket: @unchecked Sendable {
     /// The category (Flags of WskSocket).
     public let category: WskSocketFlags
     /// SocketContext: the client's own value, passed back to its callbacks.
-    public let socketContext: AnyObject?
+    /// Set at creation, or — for a socket WskAcceptEvent delivers — by the
+    /// client's AcceptSocketContext answer.
+    public internal(set) var socketContext: AnyObject?
     /// The client object it belongs to.
     let client: WskClient
     /// The registration it counts against until closed.
@@ -82,6 +84,21 @@ public class WskSocket: @unchecked Sendable {
 
     /// What closing releases, per category.
     func releaseResources() {}
+
+    /// Drops the taken front of a head-indexed queue: all of it once the
+    /// queue is empty, or — so that a queue that never empties, like the
+    /// receives of a client that keeps IRPs posted, does not grow by one
+    /// element per datagram forever — once it is the larger half, by moving
+    /// the rest down (amortized O(1), in place, capacity kept).
+    func compact<Element>(_ elements: inout [Element], head: inout Int) {
+        if head == elements.count {
+            elements.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 16 && head * 2 >= elements.count {
+            elements.removeFirst(head)
+            head = 0
+        }
+    }
 
     /// Completes `irp` (if any) with `status` and returns `status`, the
     /// inline half of WSK's return contract.
