@@ -13,7 +13,7 @@ struct NetKernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netkernel",
         abstract: "The Windows kernel networking stack (NDIS, TCP/IP, WSK) as a user-space Swift library.",
-        subcommands: [DemoCommand.self, BenchCommand.self, ServeCommand.self],
+        subcommands: [DemoCommand.self, BenchCommand.self, ServeCommand.self, ConnectCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import NDIS
 import NetCore
 
@@ -33,16 +34,16 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The adapter's MAC address (aa:bb:cc:dd:ee:ff); default: the TAP device's own with the last bit flipped.")
     var mac: String?
 
-    @Option(help: "TCP echo (RFC 862) port. Not built yet: needs TCP.")
+    @Option(help: "TCP echo (RFC 862) port, IPv4 and IPv6 on one dual-stack listen socket.")
     var echo: Int?
 
-    @Option(help: "TCP discard (RFC 863) port. Not built yet: needs TCP.")
+    @Option(help: "TCP discard (RFC 863) port.")
     var discard: Int?
 
     @Option(name: .customLong("udp-echo"), help: "UDP echo (RFC 862) port, IPv4 and IPv6 on one dual-stack socket.")
     var udpEcho: Int?
 
-    @Option(help: "HTTP/1.1 status server port. Not built yet: needs TCP.")
+    @Option(help: "HTTP/1.1 port: GET / (status), GET /bytes/N (N pattern bytes), POST /sink (length and SHA-256).")
     var http: Int?
 
     @Option(help: "Write every frame the adapter sends and receives to this pcapng file.")
@@ -51,12 +52,20 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("stats-interval"), help: "Print the stack's counters every this many seconds.")
     var statsInterval: Double?
 
+    @Option(name: .customLong("log-level"), help: "Log to stderr from this level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
     /// Everything checked before anything is opened: a bad option leaves nothing behind.
     func options() throws(CommandFailure) -> ServeOptions {
+        var tcpPorts: [UInt16] = []
         for (name, port) in [("--echo", echo), ("--discard", discard), ("--http", http)] {
             guard let port else { continue }
             guard (1...65_535).contains(port) else { throw CommandFailure("\(name) \(port): a port must be 1 to 65535") }
-            throw CommandFailure("\(name) needs TCP, which is not built yet")
+            guard !tcpPorts.contains(UInt16(port)) else { throw CommandFailure("\(name) \(port): port given to two TCP services") }
+            tcpPorts.append(UInt16(port))
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw CommandFailure("--log-level \(logLevel): one of trace, debug, info, notice, warning, error, critical")
         }
         let length = tap.utf8.count
         guard length >= 1, length <= 15, !tap.contains("/"), !tap.utf8.contains(0), !tap.contains(" ") else {
@@ -107,7 +116,9 @@ struct ServeCommand: ParsableCommand {
             throw CommandFailure("--stats-interval \(statsInterval): must be more than 0 and at most 86400 seconds")
         }
         return ServeOptions(tap: tap, addresses: addresses, gateways: gateways, mtu: mtu, mac: parsedMAC,
-                            udpEcho: echoPort, pcap: pcap, statsInterval: statsInterval)
+                            udpEcho: echoPort, echo: echo.map(UInt16.init), discard: discard.map(UInt16.init),
+                            http: http.map(UInt16.init), pcap: pcap, statsInterval: statsInterval,
+                            logLevel: Logger.Level(rawValue: logLevel) ?? .info)
     }
 
     func run() throws {

@@ -1,3 +1,4 @@
+import Logging
 import NetCore
 
 /// What `netkernel serve` was asked to do, validated: everything a
@@ -10,8 +11,12 @@ struct ServeOptions {
     var mtu: Int?
     var mac: MACAddress?
     var udpEcho: UInt16?
+    var echo: UInt16?
+    var discard: UInt16?
+    var http: UInt16?
     var pcap: String?
     var statsInterval: Double?
+    var logLevel: Logger.Level = .info
     /// How long DAD may take before `serve` gives up.
     var readyTimeout: Duration = .seconds(30)
 }

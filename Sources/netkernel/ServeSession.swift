@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import NDIS
 import NetCore
 import TCPIP
@@ -37,21 +38,29 @@ final class ServeSession: @unchecked Sendable {
     var interface: IPInterface?
     var capture: CaptureFilter?
     var echo: UDPEchoService?
+    var services: [TCPServiceListener] = []
+    let logger: Logger
     var signals: ShutdownSignals?
     var readinessTimer: DispatchSourceTimer?
     var statisticsTimer: DispatchSourceTimer?
+    var oneShots: [DispatchSourceTimer] = []
     var readyDeadline: Instant = .zero
     var isReady = false
     /// Whether the engine ran (and the counters are worth printing).
     var ran = false
     /// Why the session stopped, if it was not a signal.
     var failure: CommandFailure?
+    /// Runs on the engine thread once every address answers (`netkernel connect` starts its client here).
+    var onReady: ((ServeSession) -> Void)?
 
     init(options: ServeOptions) {
         self.options = options
         let seed = UInt64.random(in: .min ... .max)
         stack = TCPIPStack(ndis: ndis, configuration: TCPIPStack.Configuration(seed: seed))
         wsk = WskSubsystem(stack: stack)
+        var logger = Logger(label: "netkernel.serve") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = options.logLevel
+        self.logger = logger
     }
 
     /// Sets everything up, runs until a signal (or a failure), tears down,
@@ -136,7 +145,24 @@ final class ServeSession: @unchecked Sendable {
             let service = UDPEchoService(port: port)
             echo = service
             try service.open(wsk)
+            logger.info("UDP echo listening", metadata: ["port": "\(port)"])
         }
+        if let port = options.echo {
+            services.append(TCPServiceListener(name: "TCP echo", port: port, logger: logger) { socket, listener in
+                EchoConnection(socket: socket, listener: listener)
+            })
+        }
+        if let port = options.discard {
+            services.append(TCPServiceListener(name: "TCP discard", port: port, logger: logger) { socket, listener in
+                DiscardConnection(socket: socket, listener: listener)
+            })
+        }
+        if let port = options.http {
+            services.append(TCPServiceListener(name: "HTTP", port: port, logger: logger) { [unowned self] socket, listener in
+                HTTPConnection(socket: socket, listener: listener) { self.statusPage() }
+            })
+        }
+        for service in services { try service.open(wsk) }
 
         signals = ShutdownSignals(queue: queue) { [self] _ in
             engine.submit { self.shutDown() }
@@ -169,6 +195,16 @@ final class ServeSession: @unchecked Sendable {
         return timer
     }
 
+    /// Runs `work` on the engine thread once, `delay` from now.
+    func after(_ delay: Duration, _ work: @escaping @Sendable () -> Void) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
+        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), leeway: .milliseconds(1))
+        timer.setEventHandler { [engine] in engine?.submit(work) }
+        timer.resume()
+        oneShots.append(timer)
+    }
+
     /// Engine thread: `ready` once DAD has finished for every IPv6 address
     /// (the link-local one included); a failure if one is a duplicate, or
     /// if DAD takes longer than the timeout.
@@ -193,6 +229,12 @@ final class ServeSession: @unchecked Sendable {
         var line = "serving on \(interface.name) (\(interface.macAddress), MTU \(interface.mtu)): "
             + (v4 + v6).joined(separator: " ")
         if let echo { line += "; UDP echo on port \(echo.port)" }
+        for service in services { line += "; \(service.name) on port \(service.port)" }
+        logger.info("ready", metadata: ["interface": "\(interface.name)"])
+        if let onReady {
+            onReady(self)
+            return
+        }
         print(line)
         print("ready")
         fflush(nil)
@@ -204,11 +246,22 @@ final class ServeSession: @unchecked Sendable {
         fflush(nil)
     }
 
+    /// Engine thread: the body of GET / — the stack's counters and the services'.
+    func statusPage() -> String {
+        var lines = ["NetKernel serve on \(options.tap)", ""]
+        lines += stack.statistics.report
+        if let echo { lines.append("UDP echo: \(echo.echoed) datagrams echoed") }
+        lines += services.map(\.summary)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Engine thread: stops listening and asks the loop to return.
     func shutDown() {
+        logger.info("shutting down")
         readinessTimer?.cancel()
         statisticsTimer?.cancel()
         echo?.close()
+        for service in services { service.close() }
         engine?.stop()
     }
 
@@ -222,9 +275,11 @@ final class ServeSession: @unchecked Sendable {
     /// if serve created it), finishes the capture, prints the counters.
     func tearDown() {
         signals?.cancel()
+        for timer in oneShots { timer.cancel() }
         readinessTimer?.cancel()
         statisticsTimer?.cancel()
         echo?.close()
+        for service in services { service.close() }
         if let adapter {
             let stopped = ndis.stopAdapter(adapter)
             while ndis.hasDeferredWork { _ = ndis.runDeferredProcedureCalls() }
@@ -237,10 +292,11 @@ final class ServeSession: @unchecked Sendable {
                 if failure == nil { failure = CommandFailure("--pcap: cannot finish the capture: \(error)") }
             }
         }
-        guard ran else { return }
+        guard ran, onReady == nil else { return }
         print("statistics:")
         for line in stack.statistics.report { print("  " + line) }
         if let echo { print("  UDP echo: \(echo.echoed) datagrams echoed, \(echo.failed) not sent") }
+        for service in services { print("  " + service.summary) }
         if let engine {
             let s = engine.statistics
             print("  Engine: \(s.iterations) iterations, \(s.waits) waits, \(s.frames) frames, \(s.submissions) submissions")
