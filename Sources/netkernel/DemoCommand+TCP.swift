@@ -72,6 +72,12 @@ extension DemoCommand {
             try write(TimeSequencePlot(title: title, samples: samples).svg(), to: plot)
             print("  plot: \(plot)")
         }
+        if stats {
+            for (name, statistics) in [("alice", result.senderStatistics), ("bob", result.receiverStatistics)] {
+                print("  \(name) TCP:")
+                for line in statistics.report { print("      " + line) }
+            }
+        }
         guard result.finished, result.hashesMatch else {
             throw CommandFailure("the TCP transfer did not complete intact")
         }

@@ -7,6 +7,7 @@ import Testing
         statistics.ipv4.badChecksum = 3
         statistics.arp.requestsOut = 1
         statistics.ndp.dadFailed = 2
+        statistics.tcp.challengeACKs = 4
         #expect(statistics.report == [
             "Ethernet: nothing counted",
             "ARP:", "    requestsOut: 1",
@@ -16,6 +17,7 @@ import Testing
             "ICMPv6: nothing counted",
             "NDP:", "    dadFailed: 2",
             "UDP: nothing counted",
+            "TCP:", "    challengeACKs: 4",
         ])
     }
 }

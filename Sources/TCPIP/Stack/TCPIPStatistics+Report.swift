@@ -7,7 +7,7 @@ extension TCPIPStatistics {
                                   ("IPv4", Mirror(reflecting: ipv4)), ("ICMPv4", Mirror(reflecting: icmpv4)),
                                   ("IPv6", Mirror(reflecting: ipv6)), ("ICMPv6", Mirror(reflecting: icmpv6)),
                                   ("NDP", Mirror(reflecting: ndp)),
-                                  ("UDP", Mirror(reflecting: udp))] {
+                                  ("UDP", Mirror(reflecting: udp)), ("TCP", Mirror(reflecting: tcp))] {
             let nonzero = counters.children.compactMap { child -> String? in
                 guard let name = child.label, let value = child.value as? UInt64, value != 0 else { return nil }
                 return "    \(name): \(value)"
