@@ -11,6 +11,7 @@ extension WireStatistics {
         d.duplicated = duplicated - earlier.duplicated
         d.reordered = reordered - earlier.reordered
         d.corrupted = corrupted - earlier.corrupted
+        d.congestionMarked = congestionMarked - earlier.congestionMarked
         d.droppedTooBig = droppedTooBig - earlier.droppedTooBig
         d.droppedQueueFull = droppedQueueFull - earlier.droppedQueueFull
         d.droppedNoBuffer = droppedNoBuffer - earlier.droppedNoBuffer

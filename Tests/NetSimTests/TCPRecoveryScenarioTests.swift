@@ -118,6 +118,37 @@ import TCPIP
         print("CUBIC: W_max \(Int(wMax / mss)) segments, K \(k) s, \(checked) ACKs within \(worst * 100)% of W(t)")
     }
 
+    /// ECN (RFC 3168), on in both stacks: the wire marks ECN-capable packets
+    /// Congestion Experienced instead of dropping them; the receiver echoes
+    /// the mark, the sender halves its window once per window and answers
+    /// with CWR — the transfer completes with no loss at all to recover.
+    @Test func ecnMarksSlowTheSenderWithoutLoss() throws {
+        for family in [AddressFamily.inet, .inet6] {
+            var scenario = TCPTransferScenario()
+            scenario.family = family
+            scenario.size = 4 << 20
+            scenario.tcp.ecn = true
+            var impairments = WireImpairments(delay: .milliseconds(10))
+            impairments.congestionMarking = 0.01
+            scenario.impairments = impairments
+            let result = try scenario.run()
+            #expect(result.finished && result.hashesMatch)
+            #expect(result.wire.congestionMarked > 0)
+            #expect(result.receiver.congestionExperienced == result.wire.congestionMarked)
+            #expect(result.sender.ecnReductions > 0)
+            #expect(result.sender.ecnReductions <= result.wire.congestionMarked)
+            #expect(result.sender.retransmittedSegments == 0)
+            #expect(result.wire.lost == 0)
+        }
+        // Without ECN on the stacks nothing is ECN-capable, so nothing is marked.
+        var plain = TCPTransferScenario()
+        var impairments = WireImpairments(delay: .milliseconds(10))
+        impairments.congestionMarking = 0.01
+        plain.impairments = impairments
+        let result = try plain.run()
+        #expect(result.wire.congestionMarked == 0 && result.sender.ecnReductions == 0)
+    }
+
     static func cubeRoot(_ x: Double) -> Double {
         var y = max(1, x / 3)
         for _ in 0..<200 { y -= (y * y * y - x) / (3 * y * y) }

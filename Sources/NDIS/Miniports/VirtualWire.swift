@@ -81,6 +81,8 @@ public final class VirtualWire {
             statistics.duplicated &+= 1
         }
         let destination = frame.count >= 6 ? MACAddress(bytes: frame) : .zero
+        // Drawn only when marking is on, so runs without it keep their random sequence.
+        let markCE = impairments.congestionMarking > 0 && random.chance(impairments.congestionMarking)
         for _ in 0..<copies {
             var arrival = departure + impairments.delay
             if impairments.jitter > .zero {
@@ -97,13 +99,13 @@ public final class VirtualWire {
                 flipBit = Int.random(in: 0..<(frame.count * 8), using: &random)
             }
             for port in ports where port !== source {
-                enqueue(frame, to: port, destination: destination, arrival: arrival, flipBit: flipBit)
+                enqueue(frame, to: port, destination: destination, arrival: arrival, flipBit: flipBit, markCE: markCE)
             }
         }
     }
 
     func enqueue(_ frame: UnsafeRawBufferPointer, to port: VirtualWirePort, destination: MACAddress,
-                 arrival: Instant, flipBit: Int?) {
+                 arrival: Instant, flipBit: Int?, markCE: Bool = false) {
         guard port.connected else {
             statistics.droppedLinkDown &+= 1
             return
@@ -128,10 +130,41 @@ public final class VirtualWire {
         }
         let data = copy.firstNetBuffer.data
         data.copyBytes(frame, at: 0)
+        if markCE && Self.markCongestionExperienced(data) { statistics.congestionMarked &+= 1 }
         if let bit = flipBit { data[bit / 8] ^= UInt8(1) << UInt8(bit % 8) }
         port.inFlight += 1
         sequence &+= 1
         inFlight.push(DeliveryQueue.Entry(arrival: arrival, sequence: sequence, port: port.index, frame: copy))
+    }
+
+    /// Sets an ECN-capable IPv4 or IPv6 packet's ECN field to CE (11), the
+    /// IPv4 header checksum updated to match; false for anything else.
+    static func markCongestionExperienced(_ frame: UnsafeMutableRawBufferPointer) -> Bool {
+        guard frame.count >= 14 + 20 else { return false }
+        let etherType = UInt16(frame[12]) << 8 | UInt16(frame[13])
+        if etherType == 0x0800 {
+            let ecn = frame[15] & 3
+            guard ecn == 1 || ecn == 2, frame[14] >> 4 == 4 else { return false }
+            frame[15] |= 3
+            let headerLength = Int(frame[14] & 0x0F) * 4
+            guard frame.count >= 14 + headerLength else { return false }
+            frame[24] = 0
+            frame[25] = 0
+            var sum: UInt32 = 0
+            for i in stride(from: 14, to: 14 + headerLength, by: 2) { sum += UInt32(frame[i]) << 8 | UInt32(frame[i + 1]) }
+            while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+            let checksum = ~UInt16(sum)
+            frame[24] = UInt8(checksum >> 8)
+            frame[25] = UInt8(checksum & 0xFF)
+            return true
+        }
+        if etherType == 0x86DD {
+            let ecn = (frame[15] >> 4) & 3
+            guard ecn == 1 || ecn == 2 else { return false }
+            frame[15] |= 0x30
+            return true
+        }
+        return false
     }
 
     /// Delivers every frame whose arrival time has come, batched per port

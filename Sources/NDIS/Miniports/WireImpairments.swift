@@ -23,6 +23,10 @@ public struct WireImpairments: Sendable, Equatable {
     public var mtu: Int = 1500
     /// Frames one port may have in flight; more are tail-dropped.
     public var queueLimit: Int = 4096
+    /// Probability that an ECN-capable IP packet (ECT(0) or ECT(1)) is
+    /// marked Congestion Experienced on its way, as an AQM router would
+    /// (RFC 3168 §5), instead of being dropped.
+    public var congestionMarking: Double = 0
 
     public init(loss: Double = 0, duplication: Double = 0, reordering: Double = 0, corruption: Double = 0,
                 delay: Duration = .zero, jitter: Duration = .zero, bandwidth: UInt64? = nil, mtu: Int = 1500) {
@@ -51,6 +55,8 @@ public struct WireStatistics: Sendable, Equatable {
     public var reordered: UInt64 = 0
     /// Frames with a bit flipped.
     public var corrupted: UInt64 = 0
+    /// ECN-capable packets marked Congestion Experienced.
+    public var congestionMarked: UInt64 = 0
     /// Frames larger than the wire's MTU.
     public var droppedTooBig: UInt64 = 0
     /// Frames dropped because a port's queue was full.

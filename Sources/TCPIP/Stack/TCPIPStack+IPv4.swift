@@ -136,7 +136,7 @@ extension TCPIPStack {
     /// here on, sent or freed, whatever the status.
     @discardableResult
     func ipv4Output(_ list: NetBufferList, source: IPv4Address?, destination: IPv4Address, protocolNumber: IPProtocol,
-                    timeToLive: UInt8? = nil, dontFragment: Bool = false) -> NTStatus {
+                    timeToLive: UInt8? = nil, dontFragment: Bool = false, ecn: UInt8 = 0) -> NTStatus {
         statistics.ipv4.sendRequests &+= 1
         guard let route = routes.lookup(destination), let interface = interface(index: route.interfaceIndex) else {
             statistics.ipv4.noRoute &+= 1
@@ -162,7 +162,7 @@ extension TCPIPStack {
             }
             IPv4Header.emit(into: nb.data, source: from, destination: destination, protocolNumber: protocolNumber,
                             payloadLength: payloadLength, identification: identification, timeToLive: ttl,
-                            dontFragment: dontFragment)
+                            dontFragment: dontFragment, ecn: ecn)
             if interface.owns(destination) {
                 deliverLocally(list, on: interface)
             } else {

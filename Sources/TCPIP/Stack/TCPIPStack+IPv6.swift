@@ -150,7 +150,7 @@ extension TCPIPStack {
     @discardableResult
     func ipv6Output(_ list: NetBufferList, source: IPv6Address?, destination: IPv6Address, nextHeader: IPProtocol,
                     hopLimit: UInt8? = nil, interface scope: IPInterface? = nil,
-                    allowFragmentation: Bool = true) -> NTStatus {
+                    allowFragmentation: Bool = true, trafficClass: UInt8 = 0) -> NTStatus {
         statistics.ipv6.sendRequests &+= 1
         guard let (interface, nextHop) = ipv6NextHop(to: destination, scope: scope) else {
             statistics.ipv6.noRoute &+= 1
@@ -178,7 +178,7 @@ extension TCPIPStack {
                 return .invalidDeviceState
             }
             IPv6Header.emit(into: nb.data, source: from, destination: destination, nextHeader: nextHeader,
-                            payloadLength: payloadLength, hopLimit: hops)
+                            payloadLength: payloadLength, hopLimit: hops, trafficClass: trafficClass)
             if local {
                 deliverLocally(list, ipv6On: interface)
             } else {

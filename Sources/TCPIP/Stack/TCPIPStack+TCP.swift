@@ -137,7 +137,8 @@ extension TCPIPStack {
               !interface.isSubnetBroadcast(header.destination)
         else { return }
         tcpDemultiplex(segment, local: TransportAddress(header.destination, port: segment.destinationPort),
-                       remote: TransportAddress(header.source, port: segment.sourcePort))
+                       remote: TransportAddress(header.source, port: segment.sourcePort),
+                       congestionExperienced: header.ecn == 3)
     }
 
     /// A TCP segment in an IPv6 packet for this host.
@@ -152,7 +153,8 @@ extension TCPIPStack {
         }
         guard !toGroup, !header.destination.isMulticast else { return }
         tcpDemultiplex(segment, local: TransportAddress(address: header.destination, port: segment.destinationPort),
-                       remote: TransportAddress(address: header.source, port: segment.sourcePort))
+                       remote: TransportAddress(address: header.source, port: segment.sourcePort),
+                       congestionExperienced: header.ecn == 3)
     }
 
     func countTCPMalformation(_ error: TCPHeader.Malformation) {
@@ -166,14 +168,15 @@ extension TCPIPStack {
 
     /// The connection the segment is for, else the listener, else CLOSED's
     /// answer (RFC 9293 §3.10.7.1): a RST, unless the segment was one.
-    func tcpDemultiplex(_ segment: TCPHeader, local: TransportAddress, remote: TransportAddress) {
+    func tcpDemultiplex(_ segment: TCPHeader, local: TransportAddress, remote: TransportAddress,
+                        congestionExperienced: Bool = false) {
         if let connection = tcpConnections[TCPConnectionKey(local: local, remote: remote)] {
             if connection.state == .timeWait && segment.flags.contains(.syn) && !segment.flags.contains(.ack)
                 && timeWaitAccepts(segment, connection) {
                 statistics.tcp.timeWaitReused &+= 1
                 connection.destroy()
             } else {
-                connection.segmentArrived(segment)
+                connection.segmentArrived(segment, congestionExperienced: congestionExperienced)
                 return
             }
         }
@@ -275,12 +278,14 @@ extension TCPIPStack {
 
     /// Hands a connection's segment to IP, Don't Fragment set over IPv4 so
     /// that path MTU discovery works (RFC 1191), never fragmented over IPv6.
-    func tcpOutput(_ list: NetBufferList, connection: TCPConnection) {
+    /// `ect` marks the packet ECN-capable, ECT(0) (RFC 3168 §6.1.2: new data of an ECN connection only).
+    func tcpOutput(_ list: NetBufferList, connection: TCPConnection, ect: Bool = false) {
+        let ecn: UInt8 = ect ? 0b10 : 0
         if let source = connection.local.address.ipv4Mapped, let destination = connection.remote.address.ipv4Mapped {
-            ipv4Output(list, source: source, destination: destination, protocolNumber: .tcp, dontFragment: true)
+            ipv4Output(list, source: source, destination: destination, protocolNumber: .tcp, dontFragment: true, ecn: ecn)
         } else {
             ipv6Output(list, source: connection.local.address, destination: connection.remote.address, nextHeader: .tcp,
-                       allowFragmentation: false)
+                       allowFragmentation: false, trafficClass: ecn)
         }
     }
 

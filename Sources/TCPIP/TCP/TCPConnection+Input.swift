@@ -4,8 +4,17 @@ extension TCPConnection {
     // MARK: - SEGMENT ARRIVES (RFC 9293 §3.10.7.3–3.10.7.4)
 
     /// One segment for this connection, checked and parsed by the stack.
-    func segmentArrived(_ segment: TCPHeader) {
+    func segmentArrived(_ segment: TCPHeader, congestionExperienced: Bool = false) {
         counters.segmentsReceived &+= 1
+        if ecnEnabled && state.isSynchronized {
+            // RFC 3168 §6.1.3: echo a CE mark in every ACK until the sender's CWR.
+            if segment.flags.contains(.cwr) { ecnEchoPending = false }
+            if congestionExperienced {
+                ecnEchoPending = true
+                ackNow = true
+                counters.congestionExperienced &+= 1
+            }
+        }
         lastActivity = stack.now
         keepAliveProbesSent = 0
         persistProbesUnanswered = 0
@@ -302,9 +311,11 @@ extension TCPConnection {
         }
         if let sample = outcome.rttSample { rtt.addSample(sample) }
         if segment.flags.contains(.ece) && ecnEnabled && !inRecovery && ack > ecnRecoveryPoint {
+            // RFC 3168 §6.1.2: at most once per window of data.
             congestion.ecnEcho(flightSize: flightBefore, now: now)
             ecnRecoveryPoint = sndNxt
             sendCWR = true
+            counters.ecnReductions &+= 1
         }
 
         let windowBefore = sndWnd

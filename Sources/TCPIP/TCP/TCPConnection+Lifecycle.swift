@@ -8,6 +8,7 @@ extension TCPConnection {
         self.iss = iss
         sndUna = iss
         sndNxt = iss
+        ecnRecoveryPoint = iss
         openedAt = stack.now
         lastActivity = stack.now
         // Keyed by the 4-tuple, not random per connection: a new incarnation

@@ -87,7 +87,7 @@ extension TCPConnection {
     /// no buffer was free (counted; the timers retry).
     @discardableResult
     func transmit(seq: TCPSeq, flags: TCPFlags, dataOffset: Int64 = 0, dataLength: Int = 0,
-                  ack: TCPSeq? = nil) -> Bool {
+                  ack: TCPSeq? = nil, newData: Bool = false) -> Bool {
         var flags = flags
         let syn = flags.contains(.syn)
         let options = segmentOptions(syn: syn)
@@ -123,7 +123,8 @@ extension TCPConnection {
             pendingDSACK = nil
         }
         counters.segmentsSent &+= 1
-        stack.tcpOutput(list, connection: self)
+        // RFC 3168 §6.1.5: only new data is ECN-capable; retransmissions, ACKs and SYNs are not.
+        stack.tcpOutput(list, connection: self, ect: ecnEnabled && newData && dataLength > 0)
         return true
     }
 
@@ -206,7 +207,7 @@ extension TCPConnection {
                 let offset = sentOffset
                 var flags: TCPFlags = .ack
                 if Int64(length) == unsent { flags.insert(.psh) }
-                guard transmit(seq: sndNxt, flags: flags, dataOffset: offset, dataLength: length) else { break }
+                guard transmit(seq: sndNxt, flags: flags, dataOffset: offset, dataLength: length, newData: true) else { break }
                 retransmissions.sent(start: sndNxt, length: length, at: stack.now)
                 sndNxt += length
                 counters.bytesSent &+= UInt64(length)

@@ -172,7 +172,7 @@ extension TCPConnection {
         let room = sndWnd - (sndNxt - sndUna)
         if unsent > 0 && room > 0 {
             let length = Int(min(Int64(min(effectiveMSS, room)), unsent))
-            if transmit(seq: sndNxt, flags: [.ack, .psh], dataOffset: sentOffset, dataLength: length) {
+            if transmit(seq: sndNxt, flags: [.ack, .psh], dataOffset: sentOffset, dataLength: length, newData: true) {
                 retransmissions.sent(start: sndNxt, length: length, at: stack.now)
                 sndNxt += length
                 counters.bytesSent &+= UInt64(length)
@@ -217,7 +217,8 @@ extension TCPConnection {
             // The override: send what the small window takes.
             let unsent = queuedOffset - sentOffset
             let length = Int(min(Int64(min(sndWnd, effectiveMSS)), unsent))
-            if length > 0, transmit(seq: sndNxt, flags: [.ack, .psh], dataOffset: sentOffset, dataLength: length) {
+            if length > 0, transmit(seq: sndNxt, flags: [.ack, .psh], dataOffset: sentOffset, dataLength: length,
+                                    newData: true) {
                 retransmissions.sent(start: sndNxt, length: length, at: stack.now)
                 sndNxt += length
                 counters.bytesSent &+= UInt64(length)

@@ -26,6 +26,10 @@ public struct TCPConnectionCounters: Sendable, Equatable {
     public var retransmissionTimeouts: UInt64 = 0
     /// D-SACK blocks received.
     public var duplicateSACKs: UInt64 = 0
+    /// Segments received marked Congestion Experienced (ECN).
+    public var congestionExperienced: UInt64 = 0
+    /// ECN-Echoes the sender answered by reducing its window.
+    public var ecnReductions: UInt64 = 0
     /// Segments received out of order and kept.
     public var outOfOrderSegments: UInt64 = 0
 
