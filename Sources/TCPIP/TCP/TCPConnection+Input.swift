@@ -474,7 +474,11 @@ extension TCPConnection {
             pendingPeerFin = nil
             peerFinArrived()
         }
-        scheduleDelayedACK(fullSized: payload.count >= effectiveMSS)
+        // "Full-sized" by the peer's segments as they come (RFC 9293 §3.8.6.3):
+        // the largest seen so far, no more than what this side announced.
+        largestSegmentReceived = max(largestSegmentReceived, payload.count)
+        let full = min(announcedMSS - (timestampsEnabled ? 12 : 0), largestSegmentReceived)
+        scheduleDelayedACK(fullSized: payload.count >= full)
     }
 
     /// RCV.NXT moves over `count` in-order bytes; auto-tuning measures them.

@@ -142,6 +142,8 @@ public final class TCPConnection {
     var pendingPeerFin: TCPSeq?
     /// Bytes that arrived twice, reported once in a D-SACK block (RFC 2883).
     var pendingDSACK: TCPSACKBlock?
+    /// The largest data segment received (the peer's effective MSS, as Linux estimates rcv_mss).
+    var largestSegmentReceived = 0
     /// Full segments received since the last ACK (delayed ACK).
     var unacknowledgedSegments = 0
     /// An ACK must go out now.
