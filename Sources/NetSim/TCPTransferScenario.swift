@@ -15,6 +15,8 @@ public struct TCPTransferScenario {
         public var bytesReceived: Int
         /// Whether bob's hash of the stream equals alice's: every byte once, in order.
         public var hashesMatch: Bool
+        /// Whether what bob received equals the start of what alice sent (all of it when the transfer finished).
+        public var prefixIntact: Bool
         /// How the connection ended on alice's side (STATUS_SUCCESS after both FINs).
         public var senderStatus: NTStatus?
         /// How it ended on bob's side.
@@ -134,8 +136,12 @@ public struct TCPTransferScenario {
         // TIME-WAIT and any stragglers drain before buffers are counted.
         sim.run(for: tcp.timeWaitDuration + .seconds(1))
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        var prefix = SipHash24(k0: 1, k1: 2)
+        prefix.combine(UnsafeRawBufferPointer(pattern.slice(0, min(receiver.received, size))))
+        let received = receiver.hash.finalize()
         return Result(
-            bytesReceived: receiver.received, hashesMatch: receiver.hash.finalize() == expected.finalize(),
+            bytesReceived: receiver.received, hashesMatch: received == expected.finalize(),
+            prefixIntact: receiver.received <= size && received == prefix.finalize(),
             senderStatus: sender.closedStatus, receiverStatus: receiver.closedStatus, duration: duration,
             throughput: seconds > 0 ? Double(receiver.received) * 8 / seconds : 0,
             sender: connection.counters, receiver: receiver.connection?.counters ?? TCPConnectionCounters(),

@@ -303,7 +303,8 @@ extension TCPConnection {
         let advanced = ack > sndUna
         var outcome = TCPAckOutcome()
         if advanced || !sack.isEmpty {
-            outcome = retransmissions.acknowledge(cumulative: ack, sack: sack, now: now, timestampRTT: nil)
+            outcome = retransmissions.acknowledge(cumulative: ack, sack: sack, now: now,
+                                                  timestampRTT: advanced ? timestampRTT(segment) : nil)
         }
         if outcome.isDuplicateSACK {
             counters.duplicateSACKs &+= 1
@@ -378,6 +379,19 @@ extension TCPConnection {
             }
         }
         if advanced { reportSendBacklog() }
+    }
+
+    /// RFC 7323 §4.1: an ACK that moves SND.UNA and echoes one of our
+    /// timestamps measures the round trip even after a retransmission,
+    /// which Karn's rule would otherwise leave unmeasured (and the RTO
+    /// backed off) until new data is acknowledged. Nil without timestamps,
+    /// and below the clock's 1 ms granularity, where the sender's own
+    /// per-segment times are the better measure.
+    func timestampRTT(_ segment: TCPHeader) -> Duration? {
+        guard timestampsEnabled, let timestamp = segment.options.timestamp, timestamp.echoReply != 0 else { return nil }
+        let elapsed = Int32(bitPattern: timestampNow &- timestamp.echoReply)
+        guard elapsed >= 1, elapsed < 60_000 else { return nil }
+        return .milliseconds(Int64(elapsed))
     }
 
     /// Data bytes (not SYN, not FIN) in `from..<to`.
