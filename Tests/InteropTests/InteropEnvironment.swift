@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// What the interop suite needs: root, /dev/net/tun, ip(8), ping(8),
-/// python3, and the built `netkernel` binary. Without them the tests skip
+/// python3, curl, timeout(1), tcpdump or dumpcap, tshark, and the built
+/// `netkernel` binary. Without them the tests skip
 /// locally and fail under CI=true (where .ci/run installs the tools).
 enum InteropEnvironment {
     /// A tool on PATH or in the usual places (ip lives in /usr/sbin or /sbin).
@@ -19,6 +20,8 @@ enum InteropEnvironment {
     static let ip = find("ip")
     static let ping = find("ping")
     static let python3 = find("python3")
+    static let curl = find("curl")
+    static let timeout = find("timeout")
 
     /// The `netkernel` executable the tests run. SwiftPM builds it because
     /// InteropTests depends on the `netkernel` target, into the same
@@ -50,6 +53,10 @@ enum InteropEnvironment {
         if ip == nil { missing.append("ip(8)") }
         if ping == nil { missing.append("ping(8)") }
         if python3 == nil { missing.append("python3") }
+        if curl == nil { missing.append("curl") }
+        if timeout == nil { missing.append("timeout(1)") }
+        if !KernelCapture.available { missing.append("tcpdump or dumpcap") }
+        if Wireshark.tshark == nil { missing.append("tshark") }
         if netkernel == nil { missing.append("the netkernel binary") }
         return missing
     }

@@ -25,10 +25,13 @@ struct InteropNamespace: Sendable {
         _ = try? CommandResult.run(InteropEnvironment.ip!, ["netns", "del", name])
     }
 
-    /// `ip netns exec NAME executable arguments…`, waited for.
+    /// `ip netns exec NAME timeout SECONDS executable arguments…`, waited
+    /// for: a command that hangs is killed (SIGTERM, then SIGKILL 5 s
+    /// later) and fails the test with exit status 124 or 137.
     @discardableResult
-    func exec(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        try CommandResult.run(InteropEnvironment.ip!, ["netns", "exec", name, executable] + arguments)
+    func exec(_ executable: String, _ arguments: [String], timeout seconds: Int = 300) throws -> CommandResult {
+        try CommandResult.run(InteropEnvironment.ip!, ["netns", "exec", name, InteropEnvironment.timeout!, "-k", "5",
+                                                       String(seconds), executable] + arguments)
     }
 
     /// `ip …` inside the namespace (the kernel's side of the TAP).

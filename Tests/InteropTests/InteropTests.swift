@@ -1,55 +1,104 @@
 import Foundation
 import Testing
+import TestSupport
 
 // The interop suite: `netkernel serve` on a TAP device inside a network
 // namespace the test makes, with the Linux kernel on the other side of the
-// TAP as the peer, driven by ping(8), ip(8) and Python.
+// TAP as the peer, driven by ping(8), ip(8), curl and Python; and
+// `netkernel connect` against a Python server on the kernel's side
+// (InteropTests+Connect.swift). The TCP cases are in InteropTests+TCP.swift,
+// the comparison of serve's capture with the kernel's in
+// InteropTests+Captures.swift.
 //
 // Order of setup, in each test:
 //  1. `ip netns add nk-interop-<pid>-<n>`.
 //  2. `ip netns exec NS netkernel serve --tap nk0 --address 192.0.2.2/24
-//     --address 2001:db8::2/64 --udp-echo 7`: serve creates the TAP inside
-//     the namespace and brings its link up itself (IFF_UP, as `ip link set
-//     up` would), so its gratuitous ARP and its DAD probes go out on a live
-//     link; it prints `ready` only once DAD has finished for every IPv6
-//     address, its link-local one included.
+//     --address 2001:db8::2/64 --udp-echo 7 --echo 7 --discard 9 --http 80`:
+//     serve creates the TAP inside the namespace and brings its link up
+//     itself (IFF_UP, as `ip link set up` would), so its gratuitous ARP and
+//     its DAD probes go out on a live link; it prints `ready` only once
+//     DAD has finished for every IPv6 address, its link-local one included.
 //  3. The test reads serve's stdout (poll() with a deadline, no sleeps)
-//     until `ready`; the TAP exists from then on.
+//     until `ready`; the TAP exists from then on. A test that checks the
+//     kernel's capture starts tcpdump on nk0 here, before any address.
 //  4. The kernel's side: `ip link set nk0 up` (already up; harmless),
 //     192.0.2.1/24, and 2001:db8::1/64 with `nodad` so it is usable at
 //     once. The kernel resolves the stack's addresses by ARP and NDP when
 //     the first packet goes out, so nothing needs to wait for it.
-//  5. The checks; then SIGTERM, exit status 0 and the counters on stdout.
+//  5. The checks; then SIGTERM, exit status 0, the counters on stdout, and
+//     nothing at warning level or above among serve's log lines (stderr;
+//     serve logs at info by default, and the check keeps it so, so that
+//     info logging is exercised too).
 //  6. The namespace is deleted by name in a defer, whatever happened.
 //
-// Needs root, /dev/net/tun, ip, ping and python3: skips without them,
-// fails under CI=true. The suite is serialized: each test blocks its thread
-// on child processes, and two cores are better spent on one at a time.
+// Every command run in the namespace is bounded by timeout(1), every
+// background process is read with a deadline and killed in a defer.
+// Needs root, /dev/net/tun, ip, ping, python3, curl, tcpdump (or
+// dumpcap) and tshark: skips without them, fails under CI=true. The suite
+// is serialized: each test blocks its thread on child processes, and two
+// cores are better spent on one at a time.
 @Suite(.serialized, .enabled(if: InteropEnvironment.enabled))
 struct InteropTests {
     static let serveArguments = ["--tap", "nk0", "--address", "192.0.2.2/24", "--address", "2001:db8::2/64",
-                                 "--udp-echo", "7"]
+                                 "--udp-echo", "7", "--echo", "7", "--discard", "9", "--http", "80"]
 
-    /// Steps 1–6 around `body`, which gets the namespace and the running serve.
-    func withServe(_ body: (InteropNamespace, ServeProcess) throws -> Void) throws {
+    /// Steps 1–6 around `body`, which gets the namespace and the running
+    /// serve; returns serve, stopped, with its counters in `lines`. With
+    /// `checkCapture`, the kernel's side of the TAP is captured from
+    /// before its addresses are configured until after `body` (headers
+    /// only, 200 bytes a frame), and tshark must find no RST storm, no
+    /// retransmission storm and nothing malformed in it.
+    @discardableResult
+    func withServe(extraArguments: [String] = [], checkCapture: Bool = false,
+                   _ body: (InteropNamespace, NamespaceProcess) throws -> Void) throws -> NamespaceProcess {
         try InteropEnvironment.require()
         let namespace = try InteropNamespace.make()
         defer { namespace.delete() }
-        let serve = try ServeProcess(namespace: namespace, arguments: Self.serveArguments)
+        let serve = try NamespaceProcess.serve(namespace: namespace, arguments: Self.serveArguments + extraArguments)
         defer { serve.kill() }
         let ready = serve.waitForLine("ready", timeout: .seconds(30))
         try #require(ready, "serve never printed ready; stdout: \(serve.output)")
+        let directory = try ScratchDirectory(prefix: "nk-interop")
+        var capture: KernelCapture?
+        if checkCapture {
+            capture = try KernelCapture(namespace: namespace, interface: "nk0", path: directory.path("kernel.pcap"),
+                                        snapLength: 200)
+        }
+        defer { capture?.process.kill() }
         for arguments in [["link", "set", "nk0", "up"], ["addr", "add", "192.0.2.1/24", "dev", "nk0"],
                           ["addr", "add", "2001:db8::1/64", "dev", "nk0", "nodad"]] {
             let result = try namespace.exec(InteropEnvironment.ip!, arguments)
             try #require(result.status == 0, "ip \(arguments.joined(separator: " ")): \(result)")
         }
         try body(namespace, serve)
+        let dropped = try capture?.stop()
         let exit = try #require(serve.terminate(timeout: .seconds(15)), "serve did not exit after SIGTERM")
         #expect(exit.status == 0, "serve exited \(exit.status): \(exit.stderr)")
-        #expect(exit.stderr.isEmpty, "serve wrote to stderr: \(exit.stderr)")
+        let warnings = Self.warnings(in: exit.stderr)
+        #expect(warnings.isEmpty, "serve logged at warning level or above: \(warnings.joined(separator: "\n"))")
         #expect(serve.lines.contains("statistics:"), "serve printed no counters: \(serve.output)")
         #expect(serve.output.contains("ICMPv4:") && serve.output.contains("UDP:"))
+        if let capture {
+            #expect(dropped == 0, "\(capture.tool) lost frames: \(capture.process.output)")
+            let statistics = try CaptureStatistics.read(capture.path, in: directory)
+            print("kernel-side capture: \(statistics)")
+            #expect(statistics.tcpSegments > 0, "\(statistics)")
+            #expect(statistics.resets <= 5, "RST storm: \(statistics)")
+            #expect(statistics.retransmissions * 100 < statistics.tcpSegments, "retransmission storm: \(statistics)")
+            #expect(statistics.malformed == 0 && statistics.errors == 0, "\(statistics)")
+        }
+        return serve
+    }
+
+    /// serve's stderr lines below info's neighbours: swift-log's stream
+    /// handler writes "TIMESTAMP LEVEL LABEL : …", so a line whose second
+    /// word is not trace, debug, info or notice is a warning, an error, or
+    /// not a log line at all (a crash report, say).
+    static func warnings(in stderr: String) -> [Substring] {
+        stderr.split(separator: "\n").filter { line in
+            let words = line.split(separator: " ", maxSplits: 2)
+            return words.count < 2 || !["trace", "debug", "info", "notice"].contains(words[1])
+        }
     }
 
     func ping(_ namespace: InteropNamespace, _ arguments: [String]) throws -> CommandResult {
@@ -120,9 +169,11 @@ struct InteropTests {
             (["--tap", "nk-sixteen-bytes", "--address", "192.0.2.2/24"], "an interface name must be 1 to 15 bytes long"),
             (["--tap", "nk0", "--address", "192.0.2.2/24", "--mac", "02:00:00:00:00"], "not a MAC address"),
             (["--tap", "nk0", "--address", "192.0.2.2/24", "--gateway", "192.0.2.999"], "not an IPv4 or IPv6 address"),
-            (["--tap", "nk0", "--address", "192.0.2.2/24", "--echo", "7"], "--echo needs TCP, which is not built yet"),
-            (["--tap", "nk0", "--address", "192.0.2.2/24", "--discard", "9"], "--discard needs TCP, which is not built yet"),
-            (["--tap", "nk0", "--address", "192.0.2.2/24", "--http", "80"], "--http needs TCP, which is not built yet"),
+            (["--tap", "nk0", "--address", "192.0.2.2/24", "--echo", "70000"], "--echo 70000: a port must be 1 to 65535"),
+            (["--tap", "nk0", "--address", "192.0.2.2/24", "--discard", "70000"], "--discard 70000: a port must be 1 to 65535"),
+            (["--tap", "nk0", "--address", "192.0.2.2/24", "--http", "70000"], "--http 70000: a port must be 1 to 65535"),
+            (["--tap", "nk0", "--address", "192.0.2.2/24", "--echo", "7", "--http", "7"], "--http 7: port given to two TCP services"),
+            (["--tap", "nk0", "--address", "192.0.2.2/24", "--log-level", "loud"], "--log-level loud: one of trace, debug"),
         ]
         for (arguments, message) in cases {
             let result = try namespace.exec(InteropEnvironment.netkernel!, ["serve"] + arguments)

@@ -4,12 +4,13 @@ import Foundation
 import Glibc
 #endif
 
-/// `netkernel serve` running inside a namespace (`ip netns exec` execs it,
-/// so the process is netkernel itself and SIGTERM reaches it directly).
+/// A long-running process inside a namespace: `netkernel serve`, a
+/// capture, a kernel-side echo server. `ip netns exec` execs the command,
+/// so the process is the command itself and a signal reaches it directly.
 /// Its stdout is a pipe read here with poll() and a deadline — no sleeps:
 /// `waitForLine` returns as soon as the line arrives, or fails at the
 /// deadline with everything printed so far.
-final class ServeProcess {
+final class NamespaceProcess {
     let process = Process()
     let stdout = Pipe()
     let stderr = Pipe()
@@ -19,18 +20,24 @@ final class ServeProcess {
     private(set) var lines: [String] = []
     private var closed = false
 
-    init(namespace: InteropNamespace, arguments: [String]) throws {
+    /// `ip netns exec NAMESPACE executable arguments…`, started.
+    init(namespace: InteropNamespace, executable: String, arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: InteropEnvironment.ip!)
-        process.arguments = ["netns", "exec", namespace.name, InteropEnvironment.netkernel!, "serve"] + arguments
+        process.arguments = ["netns", "exec", namespace.name, executable] + arguments
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
 
+    /// `netkernel serve arguments…` inside the namespace.
+    static func serve(namespace: InteropNamespace, arguments: [String]) throws -> NamespaceProcess {
+        try NamespaceProcess(namespace: namespace, executable: InteropEnvironment.netkernel!, arguments: ["serve"] + arguments)
+    }
+
     /// Reads what stdout has within `timeout`; false at the deadline or EOF
     /// without `done` holding.
-    func read(timeout: Duration, until done: (ServeProcess) -> Bool) -> Bool {
+    func read(timeout: Duration, until done: (NamespaceProcess) -> Bool) -> Bool {
         let deadline = ContinuousClock.now + timeout
         let fd = stdout.fileHandleForReading.fileDescriptor
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -65,15 +72,17 @@ final class ServeProcess {
         read(timeout: timeout) { $0.lines.contains(line) }
     }
 
-    /// SIGTERM, then stdout to its end (within `timeout`) and the exit status.
-    /// A process that does not finish in time is killed and nil returned.
-    func terminate(timeout: Duration) -> (status: Int32, stderr: String)? {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
-        let finished = read(timeout: timeout) { $0.closed }
-        if !finished { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return finished ? (process.terminationStatus, errors) : nil
+    /// Waits for a line that starts with `prefix`.
+    func waitForLine(startingWith prefix: String, timeout: Duration) -> Bool {
+        read(timeout: timeout) { $0.lines.contains { $0.hasPrefix(prefix) } }
+    }
+
+    /// `signal` (SIGTERM by default), then stdout to its end (within
+    /// `timeout`) and the exit status. A process that does not finish in
+    /// time is killed and nil returned.
+    func terminate(signal: Int32 = SIGTERM, timeout: Duration) -> (status: Int32, stderr: String)? {
+        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+        return waitForExit(timeout: timeout)
     }
 
     /// Waits for the process to exit by itself (stdout closes) and returns its status and stderr.
@@ -93,7 +102,7 @@ final class ServeProcess {
         }
     }
 
-    /// The stack's MAC from the `serving on NAME (MAC, MTU N): …` line.
+    /// serve's MAC, from its `serving on NAME (MAC, MTU N): …` line.
     var stackMAC: String? {
         guard let line = lines.first(where: { $0.hasPrefix("serving on ") }),
               let open = line.firstIndex(of: "("), let comma = line[open...].firstIndex(of: ",") else { return nil }
