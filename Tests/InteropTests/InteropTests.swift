@@ -76,6 +76,7 @@ struct InteropTests {
         #expect(exit.status == 0, "serve exited \(exit.status): \(exit.stderr)")
         let warnings = Self.warnings(in: exit.stderr)
         #expect(warnings.isEmpty, "serve logged at warning level or above: \(warnings.joined(separator: "\n"))")
+        #expect(exit.stderr.contains(" info netkernel.serve"), "serve logged nothing at info level: \(exit.stderr)")
         #expect(serve.lines.contains("statistics:"), "serve printed no counters: \(serve.output)")
         #expect(serve.output.contains("ICMPv4:") && serve.output.contains("UDP:"))
         if let capture {
@@ -90,10 +91,10 @@ struct InteropTests {
         return serve
     }
 
-    /// serve's stderr lines below info's neighbours: swift-log's stream
-    /// handler writes "TIMESTAMP LEVEL LABEL : …", so a line whose second
+    /// serve's stderr lines at warning level or above: swift-log's stream
+    /// handler writes "TIMESTAMP LEVEL LABEL: …", so a line whose second
     /// word is not trace, debug, info or notice is a warning, an error, or
-    /// not a log line at all (a crash report, say).
+    /// not a log line at all (a crash report, say) — all of them counted.
     static func warnings(in stderr: String) -> [Substring] {
         stderr.split(separator: "\n").filter { line in
             let words = line.split(separator: " ", maxSplits: 2)

@@ -16,7 +16,9 @@ final class KernelCapture {
     let path: String
     let tool: String
 
-    static let tcpdump = InteropEnvironment.find("tcpdump")
+    /// INTEROP_CAPTURE=dumpcap takes the fallback even where tcpdump is installed.
+    static let tcpdump = ProcessInfo.processInfo.environment["INTEROP_CAPTURE"] == "dumpcap"
+        ? nil : InteropEnvironment.find("tcpdump")
     static let dumpcap = InteropEnvironment.find("dumpcap")
     static var available: Bool { tcpdump != nil || dumpcap != nil }
 
@@ -43,8 +45,7 @@ final class KernelCapture {
                          "-Z", "root", "-w", path]
         } else {
             tool = "dumpcap"
-            arguments = [try #require(Self.dumpcap), "-i", interface, "-s", "\(snapLength)", "-B", "64", "-P",
-                         "--immediate-mode", "-w", path]
+            arguments = [try #require(Self.dumpcap), "-i", interface, "-s", "\(snapLength)", "-B", "64", "-P", "-w", path]
         }
         process = try NamespaceProcess(namespace: namespace, executable: InteropEnvironment.python3!,
                                        arguments: ["-c", Self.launcher] + arguments)
@@ -57,9 +58,10 @@ final class KernelCapture {
 
     /// Waits until the file holds `needle` at least `count` times. A frame
     /// the kernel has delivered may still sit in libpcap's ring when the
-    /// tool is told to stop, and be lost; immediate mode and per-packet
-    /// writes (`-U`) put it in the file within milliseconds, and this
-    /// waits for that, polling the file up to the deadline.
+    /// tool is told to stop, and be lost; tcpdump's immediate mode and
+    /// per-packet writes (`-U`), and dumpcap's own per-packet writes, put
+    /// it in the file within milliseconds: this waits for that, polling
+    /// the file up to the deadline.
     func waitUntilWritten(_ needle: String, count: Int, timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         let pattern = Data(needle.utf8)
@@ -82,12 +84,14 @@ final class KernelCapture {
     /// SIGINT, the exit, and how many frames the kernel dropped before the
     /// tool read them (nil if the tool did not say).
     func stop() throws -> Int? {
-        let exit = try #require(process.terminate(signal: SIGINT, timeout: .seconds(30)), "\(tool) did not stop: \(process.output)")
+        let exit = try #require(process.terminate(signal: SIGINT, timeout: .seconds(30)),
+                                "\(tool) did not stop: \(process.output)")
         #expect(exit.status == 0, "\(tool) exited \(exit.status): \(process.output)")
         for line in process.lines {
             // tcpdump: "N packets dropped by kernel"; dumpcap: "Packets received/dropped on interface 'nk0': R/D (…)".
             if line.hasSuffix("packets dropped by kernel"), let count = Int(line.split(separator: " ")[0]) { return count }
-            if line.hasPrefix("Packets received/dropped"), let pair = line.split(separator: ": ").last?.split(separator: " ").first,
+            if line.hasPrefix("Packets received/dropped"),
+               let pair = line.split(separator: ": ").last?.split(separator: " ").first,
                let dropped = pair.split(separator: "/").last, let count = Int(dropped) {
                 return count
             }
