@@ -232,7 +232,8 @@ final class ConnectClient: @unchecked Sendable {
     /// The line printed on success.
     var report: String {
         let seconds = max((finished - started).secondsDouble, 1e-9)
-        let rate = Double(payloadCount + receivedCount) * 8 / seconds / 1e6
+        // One way: the larger of the two directions (an echo moves the same bytes both ways).
+        let rate = Double(max(payloadCount, receivedCount)) * 8 / seconds / 1e6
         var line = "\(udp ? "UDP" : "TCP") \(remote): sent \(payloadCount) bytes, received \(receivedCount) bytes "
             + "in \(format3(seconds)) s (\(format3(rate)) Mbit/s)"
         if expectEcho { line += "; echo matches" }
