@@ -44,6 +44,8 @@ extension TCPConnection {
         guard flags.contains(.syn) else { return }
         irs = segment.sequenceNumber
         rcvNxt = irs + 1
+        // Our SYN offered its window before RCV.NXT was known: its right edge starts now.
+        rcvAdvertisedEdge = rcvNxt + min(receiveBuffer.window, Int(UInt16.max))
         negotiate(segment.options, active: true)
         if flags.contains(.ack) {
             if ecnEnabled && !(flags.contains(.ece) && !flags.contains(.cwr)) { ecnEnabled = false }
