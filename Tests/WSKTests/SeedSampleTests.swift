@@ -3,8 +3,8 @@ import NetSim
 import Testing
 import WSK
 
-/// The seed document's "Create a TCP socket with WSK" sample, in datagram
-/// form until TCP arrives, line for line as the README shows it.
+/// The seed document's "Create a TCP socket with WSK" sample in its first,
+/// datagram form (the TCP form is SeedTCPSampleTests).
 @Suite struct SeedSampleTests {
     @Test func theReadmeTwinCreatesADatagramSocket() {
         let sim = Simulation(seed: 1)
@@ -38,11 +38,13 @@ import WSK
         #expect(socket is WskDatagramSocket)
         #expect(socket?.addressFamily == .inet)
         #expect(socket?.closeSocket(IRP()) == .success)
-        // The TCP form of the same call is refused until TCP arrives.
+        // The TCP form of the same call makes a connection socket.
         let tcp = IRP()
         #expect(wskProviderNpi.dispatch.wskSocket(wskProviderNpi.client, addressFamily: .inet, socketType: .stream,
                                                   protocolNumber: WskProtocol.tcp, flags: .connectionSocket,
-                                                  socketContext: nil, dispatch: nil, irp: tcp) == .notSupported)
+                                                  socketContext: nil, dispatch: nil, irp: tcp) == .success)
+        #expect(tcp.socket is WskConnectionSocket)
+        #expect(tcp.socket?.closeSocket(IRP()) == .success)
         client.close()
         #expect(!client.registration.isRegistered)
     }

@@ -326,7 +326,7 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
             if type == .datagram && proto == 17 { return .success }
             return type == .raw ? .notSupported : .invalidParameter
         case .listenSocket, .connectionSocket, .streamSocket:
-            return type == .stream && proto == 6 ? .notSupported : .invalidParameter
+            return type == .stream && proto == 6 ? .success : .invalidParameter
         default:
             return .invalidParameter
         }
@@ -360,6 +360,9 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
                         #expect(socket.protocolNumber == proto)
                         #expect(socket.category == flags)
                         #expect((socket is WskDatagramSocket) == (flags == .datagramSocket))
+                        #expect((socket is WskListenSocket) == (flags == .listenSocket))
+                        #expect((socket is WskConnectionSocket) == (flags == .connectionSocket))
+                        #expect((socket is WskStreamSocket) == (flags == .streamSocket))
                         #expect(!socket.isClosed)
                         #expect(pair.bob.wsk.statistics.socketsOpen == opened + 1)
                         #expect(wskCall { socket.closeSocket($0) }.status == .success)
@@ -369,8 +372,9 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
                 }
             }
         }
-        // Basic: stream+TCP, dgram+UDP, raw × 5 protocols; datagram: dgram+UDP — per family.
-        #expect(created == 2 * (1 + 1 + 5 + 1))
+        // Basic: stream+TCP, dgram+UDP, raw × 5 protocols; datagram: dgram+UDP; listen, connection,
+        // stream: stream+TCP — per family.
+        #expect(created == 2 * (1 + 1 + 5 + 1 + 3))
         pair.finish([])
     }
 
@@ -429,7 +433,7 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
         pair.finish([])
     }
 
-    @Test func wskSocketConnectIsNotSupported() {
+    @Test func wskSocketConnectRefusedLeavesNoSocket() {
         let pair = WskPair()
         let opened = pair.alice.wsk.statistics.socketsOpen
         let result = wskCall {
@@ -438,7 +442,9 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
                                                     remoteAddress: .v4(WskPair.bobV4, port: 80), flags: 0,
                                                     socketContext: nil, irp: $0)
         }
-        #expect(result.status == .notSupported)
+        #expect(result.status == .pending)
+        pair.sim.run(for: .milliseconds(100))
+        #expect(result.irp.ioStatus.status == .connectionRefused)
         #expect(result.irp.socket == nil)
         #expect(pair.alice.wsk.statistics.socketsOpen == opened)
         pair.finish([])
@@ -452,7 +458,7 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
         var needed = -1
         #expect(npi.dispatch.wskControlClient(npi.client, controlCode: query, input: nil, output: nil,
                                               outputSizeReturned: &needed, irp: nil) == .bufferOverflow)
-        #expect(needed == 2 * WskTransport.size)
+        #expect(needed == 4 * WskTransport.size)
         // Too short: the same, and nothing written.
         var short = [UInt8](repeating: 0xEE, count: needed - 1)
         var again = -1
@@ -475,15 +481,15 @@ private func standaloneSubsystem(ready: Bool) -> (Simulation, WskSubsystem) {
                 WskTransport(UnsafeRawBufferPointer(rebasing: raw[($0 * WskTransport.size)...]))
             }
         }
-        #expect(records.count == 2)
+        #expect(records.count == 4)
         #expect(records == WskTransport.available)
         #expect(Set(records.map(\.addressFamily)) == [.inet, .inet6])
         for record in records {
             #expect(record.version == .v1_0)
-            #expect(record.socketType == .datagram)
-            #expect(record.protocolNumber == 17)
+            #expect(record.socketType == .datagram ? record.protocolNumber == 17 : record.protocolNumber == 6)
             #expect(record.bytes.count == WskTransport.size)
         }
+        #expect(records.filter { $0.socketType == .stream }.count == 2)
         // A short record does not parse.
         #expect(output.withUnsafeBytes { WskTransport(UnsafeRawBufferPointer(rebasing: $0[0..<27])) } == nil)
         // The query takes no IRP.
