@@ -486,8 +486,13 @@ import WSK
             Issue.record("not inspected")
             return
         }
-        // The peer gives up with a RST for its SYN (as a host does whose connect was abandoned).
-        f.alice.stack.tcpSendReset(seq: TCPSeq(0), ack: nil, local: TransportAddress(WskPair.aliceV4, port: port),
+        // The peer gives up with a RST for its SYN (as a host does whose connect was abandoned): in
+        // the SYN's sequence space, ISN + 1, or the listener would take it for a blind reset.
+        guard let opener = f.alice.stack.tcpConnectionList.first(where: { $0.local.port == port }) else {
+            Issue.record("no connection behind the client")
+            return
+        }
+        f.alice.stack.tcpSendReset(seq: opener.iss + 1, ack: nil, local: TransportAddress(WskPair.aliceV4, port: port),
                                    remote: TransportAddress(WskPair.bobV4, port: 5000))
         f.run(.milliseconds(20))
         #expect(log.aborted == [id])
