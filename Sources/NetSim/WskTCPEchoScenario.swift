@@ -175,8 +175,8 @@ final class EchoClient: @unchecked Sendable {
             return
         }
         let length = min(chunk, pattern.count - nextOffset)
-        let buffer = WSKBuf(mdl: MDL(UnsafeMutableRawBufferPointer(rebasing: pattern[nextOffset ..< nextOffset + length])),
-                            offset: 0, length: length)
+        let piece = UnsafeMutableRawBufferPointer(rebasing: pattern[nextOffset ..< nextOffset + length])
+        let buffer = WSKBuf(mdl: MDL(piece), offset: 0, length: length)
         nextOffset += length
         outstandingSends += 1
         _ = socket.send(buffer, irp: request { [self] status, count in

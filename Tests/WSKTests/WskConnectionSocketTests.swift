@@ -44,7 +44,7 @@ import WSK
         f.run(.seconds(20))
         #expect(connect.probe.count == 0)
         f.run(.seconds(60))
-        #expect(connect.irp.ioStatus.status == .ioTimeout || connect.irp.ioStatus.status == .hostUnreachable)
+        #expect(connect.irp.ioStatus.status == .ioTimeout)
         f.finish()
     }
 
@@ -90,6 +90,36 @@ import WSK
         // An address that is not this host's.
         let other = f.connectionSocket(f.pair.aliceNpi, family: .inet6)
         #expect(f.call { other.bind(.v6(WskPair.bobV6, port: 0), irp: $0) }.status == .invalidAddressComponent)
+        f.finish()
+    }
+
+    @Test func aDualStackConnectionSocketReachesAnIPv4PeerThroughItsMappedAddress() {
+        let f = TCPFixture()
+        let listener = f.listener(family: .inet)
+        let accept = f.call {
+            listener.accept(acceptSocketContext: nil, acceptSocketDispatch: nil, localAddress: nil,
+                            remoteAddress: nil, irp: $0)
+        }
+        let mapped = SocketAddress.v6(IPv6Address(ipv4Mapped: WskPair.bobV4), port: 5000)
+        // IPv6-only by default: the mapped address is no destination.
+        let only = f.connectionSocket(f.pair.aliceNpi, family: .inet6)
+        #expect(f.call { only.bind(.v6(.unspecified, port: 0), irp: $0) }.status == .success)
+        #expect(f.call { only.connect(mapped, irp: $0) }.status == .invalidAddress)
+        let dual = f.connectionSocket(f.pair.aliceNpi, family: .inet6)
+        #expect(dual.set(WskControlCode.ipv6V6Only, level: WskControlCode.ipprotoIPv6, 0) == .success)
+        #expect(f.call { dual.bind(.v6(.unspecified, port: 0), irp: $0) }.status == .success)
+        #expect(dual.set(WskControlCode.ipv6V6Only, level: WskControlCode.ipprotoIPv6, 1) == .invalidDeviceState)
+        let connect = f.call { dual.connect(mapped, irp: $0) }
+        f.run()
+        #expect(connect.irp.ioStatus.status == .success)
+        #expect(dual.remote().1 == mapped)
+        guard case .v6(let local, let port, _, _)? = dual.local().1 else {
+            Issue.record("not an IPv6 address")
+            return
+        }
+        #expect(local == IPv6Address(ipv4Mapped: WskPair.aliceV4))
+        let server = f.track(accept.irp.socket as! WskConnectionSocket)
+        #expect(server.remote().1 == .v4(WskPair.aliceV4, port: port))
         f.finish()
     }
 

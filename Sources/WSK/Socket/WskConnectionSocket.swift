@@ -64,7 +64,6 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
     var connectIRP: IRP?
     /// WskConnectEx lent bytes: the connect completes once they are acknowledged.
     var connectDataPending = false
-    var connectDataLength = 0
     var disconnectIRP: IRP?
     var sends: [PendingSend] = []
     var sendsHead = 0
@@ -87,6 +86,7 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
     var inDelivery = false
     /// A delivery pass is queued on the engine.
     var deliveryScheduled = false
+    var scheduledSelf: WskConnectionSocket?
     /// SO_RCVBUF set during a delivery pass, applied when it ends (growing
     /// the buffer would move bytes lent to the client).
     var deferredReceiveBufferSize: Int?
@@ -230,12 +230,9 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
                 if connection.readableBytes > 0 || finished { return completeInline(irp, .success, 0) }
             } else {
                 receive.filled = copyBuffered(connection, into: receive)
-                let full = receive.filled == buffer.length
+                let satisfied = flags & WskFlag.waitAll == 0 || receive.filled == buffer.length
                 let ended = finished && connection.readableBytes == 0
-                if receive.filled > 0 && (flags & WskFlag.waitAll == 0 || full || ended) {
-                    return completeInline(irp, .success, receive.filled)
-                }
-                if ended { return completeInline(irp, .success, receive.filled) }
+                if (receive.filled > 0 && satisfied) || ended { return completeInline(irp, .success, receive.filled) }
             }
         }
         guard irp.queueCancellable(receiveCancelRoutine) else {
@@ -347,11 +344,11 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
         guard connection == nil, let handle = bindHandle else { return finish(irp, .invalidDeviceState) }
         guard remote.family == addressFamily else { return finish(irp, .invalidAddress) }
         guard !irp.isCancelled else { return finish(irp, .cancelled) }
-        let started = stack.tcpConnect(from: handle, family: addressFamily, v6Only: options.v6Only,
-                                       to: TransportAddress(remote), owner: self)
-        guard case .success(let connection) = started else {
-            if case .failure(let status) = started { return finish(irp, status) }
-            return finish(irp, .unsuccessful)
+        let connection: TCPConnection
+        switch stack.tcpConnect(from: handle, family: addressFamily, v6Only: options.v6Only,
+                                to: TransportAddress(remote), owner: self) {
+        case .success(let opened): connection = opened
+        case .failure(let status): return finish(irp, status)
         }
         // The connection holds the bound address from now on, and frees it when it goes.
         bindHandle = nil
@@ -362,7 +359,6 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
             sends.append(PendingSend(irp: nil, tag: nextTag, length: buffer.length, kind: .connectData))
             nextTag += 1
             connectDataPending = true
-            connectDataLength = buffer.length
         }
         guard irp.queueCancellable(connectCancelRoutine) else {
             connectIRP = nil
@@ -512,7 +508,7 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
     func completeInline(_ irp: IRP, _ status: NTStatus, _ count: Int) -> NTStatus {
         receiveEventsPaused = false
         finish(irp, status, information: count)
-        scheduleDelivery()
+        if enabledEvents.contains(.receive), let connection, connection.readableBytes > 0 { scheduleDelivery() }
         return status
     }
 
@@ -709,12 +705,18 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
     func scheduleDelivery() {
         guard !deliveryScheduled else { return }
         deliveryScheduled = true
-        subsystem.runOnEngine { [self] in
-            deliveryScheduled = false
-            guard !isClosed else { return }
-            drainBuffered()
-            if peerFinished { indicateDisconnect(abortive: false) }
-        }
+        // Kept alive until the pass has run, however soon the client lets go of it.
+        scheduledSelf = self
+        subsystem.runOnEngine(deliveryPass)
+    }
+
+    /// The queued delivery pass, made once.
+    lazy var deliveryPass: @Sendable () -> Void = { [unowned(unsafe) self] in
+        self.deliveryScheduled = false
+        defer { self.scheduledSelf = nil }
+        guard !self.isClosed else { return }
+        self.drainBuffered()
+        if self.peerFinished { self.indicateDisconnect(abortive: false) }
     }
 
     func applyDeferredReceiveBufferSize() {

@@ -9,6 +9,10 @@ import NetCore
 /// the client keeps the chain (STATUS_PENDING), each element's bytes are
 /// copied once into memory the element owns and `buffer` is re-aimed there,
 /// so the chain stays valid until WskRelease whatever the connection does.
+/// Unlike Windows, where kept bytes never move, their address is therefore
+/// final only once the callback has returned: a client that hands them to
+/// another request (a WskSend echoing them) does so after the callback, not
+/// from inside it.
 ///
 /// Indications, and the memory they copy into, are recycled by their
 /// socket (a free list), so receiving allocates nothing once warm.

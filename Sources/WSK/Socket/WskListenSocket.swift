@@ -28,8 +28,8 @@ public final class WskListenSocket: WskSocket, TCPListenerOwner, @unchecked Send
     /// WskInspectComplete, so no conditional accept.
     let role: WskTCPOptions.Role
     /// Connections held for accepting at most, past which SYNs go unanswered
-    /// (Windows' SOMAXCONN-like default for a WSK listener).
-    public var backlog = 128
+    /// (WSK has no backlog argument; this is a SOMAXCONN-like default).
+    public let backlog = 128
     var listener: TCPListener?
     var accepts: [PendingAccept] = []
     var acceptsHead = 0
@@ -40,6 +40,7 @@ public final class WskListenSocket: WskSocket, TCPListenerOwner, @unchecked Send
     /// Handing connections out: a WskAccept posted meanwhile queues.
     var delivering = false
     var deliveryScheduled = false
+    var scheduledSelf: WskListenSocket?
 
     lazy var acceptCancelRoutine: IRP.CancelRoutine = { [unowned(unsafe) self] cancelled in
         self.subsystem.runOnEngine { self.cancelAccept(cancelled) }
@@ -262,10 +263,16 @@ public final class WskListenSocket: WskSocket, TCPListenerOwner, @unchecked Send
     func scheduleDelivery() {
         guard !deliveryScheduled else { return }
         deliveryScheduled = true
-        subsystem.runOnEngine { [self] in
-            deliveryScheduled = false
-            deliverConnections()
-        }
+        // Kept alive until the pass has run, however soon the client lets go of it.
+        scheduledSelf = self
+        subsystem.runOnEngine(deliveryPass)
+    }
+
+    /// The queued pass over waiting connections, made once.
+    lazy var deliveryPass: @Sendable () -> Void = { [unowned(unsafe) self] in
+        self.deliveryScheduled = false
+        defer { self.scheduledSelf = nil }
+        self.deliverConnections()
     }
 
     // MARK: - TCPListenerOwner

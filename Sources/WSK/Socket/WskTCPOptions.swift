@@ -98,7 +98,8 @@ struct WskTCPOptions {
     /// `defaults` is what SO_KEEPALIVE and SO_RCVBUF report when never set:
     /// the connection's own values, or the stack's.
     func get(_ code: UInt32, level: UInt32, family: AddressFamily, role: Role,
-             defaults: (keepAlive: Bool, receiveBuffer: Int), output: UnsafeMutableRawBufferPointer?, written: inout Int) -> NTStatus? {
+             defaults: (keepAlive: Bool, receiveBuffer: Int), output: UnsafeMutableRawBufferPointer?,
+             written: inout Int) -> NTStatus? {
         let value: UInt32
         switch (level, code) {
         case (WskControlCode.ipprotoIPv6, WskControlCode.ipv6V6Only):
