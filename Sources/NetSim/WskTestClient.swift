@@ -31,7 +31,11 @@ public final class WskTestClient {
     }
 
     /// Releases the capture and deregisters; every socket must be closed.
+    /// A socket left open stops the process at once: WskDeregister would
+    /// otherwise wait for it for ever, and a test run would hang instead of failing.
     public func close() {
+        let open = registration.openSockets
+        precondition(open == 0, "WskTestClient.close: \(open) socket(s) still open; WskDeregister would wait for ever")
         registration.releaseProviderNpi()
         registration.deregister()
     }

@@ -99,6 +99,14 @@ public final class WskRegistration: @unchecked Sendable {
         return .success
     }
 
+    /// Sockets made through this registration and not yet closed (WskDeregister waits for them).
+    public var openSockets: Int {
+        guard let subsystem else { return 0 }
+        subsystem.condition.lock()
+        defer { subsystem.condition.unlock() }
+        return sockets
+    }
+
     /// WskDeregister: fails every later capture, wakes waiting ones, and
     /// blocks until every capture is released and every socket closed.
     public func deregister() {
