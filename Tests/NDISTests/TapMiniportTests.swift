@@ -121,7 +121,7 @@ final class TapBench {
 
     /// Polls the adapter until `done` holds for the frames received so far,
     /// waiting on its descriptors with poll() between rounds; false on timeout.
-    func pump(_ adapter: MiniportAdapter, timeout: Duration = .seconds(3),
+    func pump(_ adapter: MiniportAdapter, timeout: Duration = .seconds(15),
               until done: ([[UInt8]]) -> Bool) -> Bool {
         let miniport = adapter.context as! TapMiniport
         let binding = protocolDriver.binding(on: adapter)

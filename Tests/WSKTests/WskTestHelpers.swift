@@ -383,7 +383,10 @@ extension WskPair {
     /// submitted, then runs the simulation briefly so it is drained. False
     /// when nothing came within `timeout`.
     @discardableResult
-    func pump(until condition: () -> Bool, timeout: Duration = .seconds(30)) -> Bool {
+    /// `timeout` only turns a hang into a failure: under `swift test --parallel`
+    /// on two cores the tasks this waits for may not run for tens of seconds
+    /// while long simulations hold the cooperative pool.
+    func pump(until condition: () -> Bool, timeout: Duration = .seconds(300)) -> Bool {
         while !condition() {
             guard sim.submissions.wait(timeout: timeout) else { return condition() }
             sim.run(for: .milliseconds(1))
