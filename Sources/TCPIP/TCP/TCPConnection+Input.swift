@@ -460,13 +460,15 @@ extension TCPConnection {
         guard !payload.isEmpty else { return }
         let hadHoles = receiveBuffer.hasOutOfOrderData
         if seq == rcvNxt && !hadHoles && receiveBuffer.readable == 0, let owner {
+            // RCV.NXT moves first, so a segment the owner sends from inside
+            // the call (an echo) acknowledges these bytes.
+            delivered(payload.count)
             let taken = min(owner.tcpReceive(self, payload), payload.count)
             guard state != .closed else { return }
             if taken < payload.count {
                 _ = receiveBuffer.write(payload.slice(taken, payload.count - taken), at: 0)
+                owner.tcpDataAvailable(self)
             }
-            delivered(payload.count)
-            if taken < payload.count { owner.tcpDataAvailable(self) }
         } else {
             let result = receiveBuffer.write(payload, at: seq - rcvNxt)
             if result.duplicate > 0 {

@@ -38,13 +38,19 @@ public final class TCPListener {
         self.backlog = backlog
     }
 
-    /// Connections established and waiting to be accepted.
-    public var pendingConnections: Int { acceptQueue.count }
+    /// Connections established and waiting to be accepted (those reset meanwhile are dropped first).
+    public var pendingConnections: Int {
+        acceptQueue.removeAll { $0.state == .closed }
+        return acceptQueue.count
+    }
 
-    /// WskAccept: the oldest established connection, or nil when none waits.
+    /// WskAccept: the oldest established connection still alive, or nil when none waits.
     public func accept() -> TCPConnection? {
-        guard !acceptQueue.isEmpty else { return nil }
-        return acceptQueue.removeFirst()
+        while !acceptQueue.isEmpty {
+            let connection = acceptQueue.removeFirst()
+            if connection.state != .closed { return connection }
+        }
+        return nil
     }
 
     /// WskInspectComplete: the verdict on a SYN held by conditional accept.
@@ -101,7 +107,7 @@ public final class TCPListener {
             return
         }
         guard flags.contains(.syn) else { return }
-        guard acceptQueue.count < backlog else {
+        guard pendingConnections < backlog else {
             stack.statistics.tcp.acceptQueueOverflows &+= 1
             return
         }
@@ -155,7 +161,7 @@ public final class TCPListener {
             connection.listener = nil
             halfOpen -= 1
         }
-        guard !isClosed, acceptQueue.count < backlog else {
+        guard !isClosed, pendingConnections < backlog else {
             stack.statistics.tcp.acceptQueueOverflows &+= 1
             connection.abort()
             return
