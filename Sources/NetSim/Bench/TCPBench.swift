@@ -52,27 +52,53 @@ public final class TCPBench {
     /// Sends `bytes` (a multiple of 256 KiB) over one connection, keeping
     /// 4 MiB lent at a time; returns the bytes bob received.
     public func bulk(bytes: Int) -> Int {
+        guard startBulk() else { return 0 }
+        let received = sendBulk(bytes: bytes)
+        stopBulk()
+        return received
+    }
+
+    var bulkClient: BenchClient?
+    var bulkConnection: TCPConnection?
+    var lent = 0
+
+    /// Opens the bulk connection (the per-segment cost is measured apart from the handshake).
+    public func startBulk() -> Bool {
         let client = BenchClient()
         guard case .success(let connection) = alice.stack.tcpConnect(from: nil, family: .inet, to: server,
-                                                                      owner: client) else { return 0 }
+                                                                      owner: client) else { return false }
         run { client.connected && sink.connections.count == 1 }
+        bulkClient = client
+        bulkConnection = connection
+        lent = 0
+        return true
+    }
+
+    /// Sends `bytes` more over the open bulk connection; returns what bob received of them.
+    public func sendBulk(bytes: Int) -> Int {
+        guard let client = bulkClient, let connection = bulkConnection else { return 0 }
         sink.received = 0
         let chunks = bytes / chunk.count
-        var lent = 0
+        let first = lent
         let window = 16
         while sink.received < bytes {
-            while lent < chunks && lent - client.completed < window {
+            while lent - first < chunks && lent - client.completed < window {
                 _ = connection.send(UnsafeRawBufferPointer(chunk), tag: UInt64(lent))
                 lent += 1
             }
             guard let next = simulation.nextEventTime else { break }
             simulation.run(until: next)
         }
-        let received = sink.received
-        connection.abort()
+        return sink.received
+    }
+
+    /// Closes the bulk connection.
+    public func stopBulk() {
+        bulkConnection?.abort()
+        bulkConnection = nil
+        bulkClient = nil
         sink.closeAll()
         run { alice.stack.tcpConnectionList.isEmpty && bob.stack.tcpConnectionList.isEmpty }
-        return received
     }
 
     // MARK: - Connections
