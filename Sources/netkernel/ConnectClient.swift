@@ -59,10 +59,10 @@ final class ConnectClient: @unchecked Sendable {
     func start(_ session: ServeSession) {
         self.session = session
         started = session.clock.now
-        guard registration.register(WskClientNpi(), with: session.wsk) == .success else { return fail("WskRegister failed") }
-        var npi: WskProviderNpi?
-        guard registration.captureProviderNpi(waitTimeout: .noWait, &npi) == .success, let npi else {
-            return fail("WskCaptureProviderNPI failed")
+        var registered = false
+        let npi: WskProviderNpi
+        do { npi = try WskServiceSetup.register(registration, with: session.wsk, name: "connect", registered: &registered) } catch {
+            return fail(error.description)
         }
         let family = remote.family
         if udp {

@@ -38,13 +38,7 @@ final class TCPServiceListener: @unchecked Sendable {
     /// WskRegister, WskCaptureProviderNPI, WskSocket (listen), IPV6_V6ONLY
     /// = 0, WskBind, SO_WSK_EVENT_CALLBACK (accept). Throws the one line to print.
     func open(_ subsystem: WskSubsystem) throws(CommandFailure) {
-        guard registration.register(WskClientNpi(), with: subsystem) == .success else {
-            throw CommandFailure("\(name): WskRegister failed")
-        }
-        registered = true
-        var npi: WskProviderNpi?
-        let captured = registration.captureProviderNpi(waitTimeout: .noWait, &npi)
-        guard captured == .success, let npi else { throw CommandFailure("\(name): WskCaptureProviderNPI failed: \(captured)") }
+        let npi = try WskServiceSetup.register(registration, with: subsystem, name: name, registered: &registered)
         let dispatch = WskClientListenDispatch(acceptEvent: { [unowned self] _, _, _, remote, socket, context, callbacks in
             guard let socket else { return .success }
             context = nil
@@ -59,19 +53,10 @@ final class TCPServiceListener: @unchecked Sendable {
             throw CommandFailure("\(name): WskSocket failed: \(created)")
         }
         self.socket = socket
-        var off: UInt32 = 0
-        let dual = withUnsafeBytes(of: &off) {
-            socket.controlSocket(.setOption, controlCode: WskControlCode.ipv6V6Only, level: WskControlCode.ipprotoIPv6,
-                                 input: $0, output: nil, outputSizeReturned: nil, irp: IRP())
-        }
-        guard dual == .success else { throw CommandFailure("\(name): IPV6_V6ONLY off failed: \(dual)") }
+        try WskServiceSetup.makeDualStack(socket, name: name)
         let bound = socket.bind(.v6(.unspecified, port: port), irp: IRP())
         guard bound == .success else { throw CommandFailure("\(name): cannot listen on [::]:\(port): \(bound)") }
-        let events = WskEventCallbackControl(eventMask: .accept).bytes.withUnsafeBytes {
-            socket.controlSocket(.setOption, controlCode: WskControlCode.eventCallback, level: WskControlCode.solSocket,
-                                 input: $0, output: nil, outputSizeReturned: nil, irp: nil)
-        }
-        guard events == .success else { throw CommandFailure("\(name): SO_WSK_EVENT_CALLBACK failed: \(events)") }
+        try WskServiceSetup.enableEvents(.accept, on: socket, name: name)
         logger.info("\(name) listening", metadata: ["port": "\(port)"])
     }
 

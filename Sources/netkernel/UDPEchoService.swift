@@ -23,13 +23,7 @@ final class UDPEchoService {
     /// WskRegister, WskCaptureProviderNPI, WskSocket, IPV6_V6ONLY = 0,
     /// WskBind, SO_WSK_EVENT_CALLBACK. Throws the one line to print.
     func open(_ subsystem: WskSubsystem) throws(CommandFailure) {
-        var npi: WskProviderNpi?
-        guard registration.register(WskClientNpi(), with: subsystem) == .success else {
-            throw CommandFailure("UDP echo: WskRegister failed")
-        }
-        registered = true
-        let captured = registration.captureProviderNpi(waitTimeout: .noWait, &npi)
-        guard captured == .success, let npi else { throw CommandFailure("UDP echo: WskCaptureProviderNPI failed: \(captured)") }
+        let npi = try WskServiceSetup.register(registration, with: subsystem, name: "UDP echo", registered: &registered)
         let dispatch = WskClientDatagramDispatch { [unowned self] _, _, indication in
             self.echo(indication)
             return .success
@@ -41,19 +35,10 @@ final class UDPEchoService {
             throw CommandFailure("UDP echo: WskSocket failed: \(created)")
         }
         self.socket = socket
-        var off: UInt32 = 0
-        let dual = withUnsafeBytes(of: &off) {
-            socket.controlSocket(.setOption, controlCode: WskControlCode.ipv6V6Only, level: WskControlCode.ipprotoIPv6,
-                                 input: $0, output: nil, outputSizeReturned: nil, irp: IRP())
-        }
-        guard dual == .success else { throw CommandFailure("UDP echo: IPV6_V6ONLY off failed: \(dual)") }
+        try WskServiceSetup.makeDualStack(socket, name: "UDP echo")
         let bound = socket.bind(.v6(.unspecified, port: port), irp: IRP())
         guard bound == .success else { throw CommandFailure("UDP echo: cannot bind [::]:\(port): \(bound)") }
-        let events = WskEventCallbackControl(eventMask: .receiveFrom).bytes.withUnsafeBytes {
-            socket.controlSocket(.setOption, controlCode: WskControlCode.eventCallback, level: WskControlCode.solSocket,
-                                 input: $0, output: nil, outputSizeReturned: nil, irp: nil)
-        }
-        guard events == .success else { throw CommandFailure("UDP echo: SO_WSK_EVENT_CALLBACK failed: \(events)") }
+        try WskServiceSetup.enableEvents(.receiveFrom, on: socket, name: "UDP echo")
     }
 
     /// WskReceiveFromEvent: each datagram of the chain goes back where it came from.

@@ -85,8 +85,6 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
     /// a WskReceive posted meanwhile queues rather than reads them.
     var inDelivery = false
     /// A delivery pass is queued on the engine.
-    var deliveryScheduled = false
-    var scheduledSelf: WskConnectionSocket?
     /// SO_RCVBUF set during a delivery pass, applied when it ends (growing
     /// the buffer would move bytes lent to the client).
     var deferredReceiveBufferSize: Int?
@@ -700,23 +698,12 @@ public final class WskConnectionSocket: WskSocket, TCPConnectionOwner, @unchecke
         }
     }
 
-    /// Queues a delivery pass on the engine: buffered bytes for events just
-    /// enabled or resumed, a disconnect the client has not heard of yet.
-    func scheduleDelivery() {
-        guard !deliveryScheduled else { return }
-        deliveryScheduled = true
-        // Kept alive until the pass has run, however soon the client lets go of it.
-        scheduledSelf = self
-        subsystem.runOnEngine(deliveryPass)
-    }
-
-    /// The queued delivery pass, made once.
-    lazy var deliveryPass: @Sendable () -> Void = { [unowned(unsafe) self] in
-        self.deliveryScheduled = false
-        defer { self.scheduledSelf = nil }
-        guard !self.isClosed else { return }
-        self.drainBuffered()
-        if self.peerFinished { self.indicateDisconnect(abortive: false) }
+    /// The delivery pass: buffered bytes for events just enabled or
+    /// resumed, a disconnect the client has not heard of yet.
+    override func deliver() {
+        guard !isClosed else { return }
+        drainBuffered()
+        if peerFinished { indicateDisconnect(abortive: false) }
     }
 
     func applyDeferredReceiveBufferSize() {

@@ -39,8 +39,6 @@ public final class WskListenSocket: WskSocket, TCPListenerOwner, @unchecked Send
     var inheritedEvents: WskEventMask = []
     /// Handing connections out: a WskAccept posted meanwhile queues.
     var delivering = false
-    var deliveryScheduled = false
-    var scheduledSelf: WskListenSocket?
 
     lazy var acceptCancelRoutine: IRP.CancelRoutine = { [unowned(unsafe) self] cancelled in
         self.subsystem.runOnEngine { self.cancelAccept(cancelled) }
@@ -258,21 +256,9 @@ public final class WskListenSocket: WskSocket, TCPListenerOwner, @unchecked Send
         irp.complete(status: .cancelled)
     }
 
-    /// Queues a pass over waiting connections on the engine, for the accept
-    /// event just enabled.
-    func scheduleDelivery() {
-        guard !deliveryScheduled else { return }
-        deliveryScheduled = true
-        // Kept alive until the pass has run, however soon the client lets go of it.
-        scheduledSelf = self
-        subsystem.runOnEngine(deliveryPass)
-    }
-
-    /// The queued pass over waiting connections, made once.
-    lazy var deliveryPass: @Sendable () -> Void = { [unowned(unsafe) self] in
-        self.deliveryScheduled = false
-        defer { self.scheduledSelf = nil }
-        self.deliverConnections()
+    /// The delivery pass: waiting connections, for the accept event just enabled.
+    override func deliver() {
+        deliverConnections()
     }
 
     // MARK: - TCPListenerOwner

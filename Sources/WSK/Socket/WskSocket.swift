@@ -85,6 +85,31 @@ public class WskSocket: @unchecked Sendable {
     /// What closing releases, per category.
     func releaseResources() {}
 
+    // MARK: - Deferred delivery
+
+    var deliveryScheduled = false
+    /// Keeps the socket alive until a scheduled pass has run, however soon the client lets go of it.
+    var scheduledSelf: WskSocket?
+
+    /// Queues one delivery pass on the engine (what an event just enabled or
+    /// resumed has waiting); further requests before it runs are folded into it.
+    func scheduleDelivery() {
+        guard !deliveryScheduled else { return }
+        deliveryScheduled = true
+        scheduledSelf = self
+        subsystem.runOnEngine(deliveryPass)
+    }
+
+    /// The queued pass, made once: a closure per scheduling would allocate.
+    lazy var deliveryPass: @Sendable () -> Void = { [unowned(unsafe) self] in
+        self.deliveryScheduled = false
+        defer { self.scheduledSelf = nil }
+        self.deliver()
+    }
+
+    /// What a delivery pass does, per category.
+    func deliver() {}
+
     /// Drops the taken front of a head-indexed queue: all of it once the
     /// queue is empty, or — so that a queue that never empties, like the
     /// receives of a client that keeps IRPs posted, does not grow by one
